@@ -1,0 +1,128 @@
+"""Clean-up of raw page copies: text pasted from a web page, navigation and footer included.
+
+The rule is general, not tied to one site's wording:
+
+* a line is *prose* when it is long (>= 60 characters or >= 8 words), ends with sentence
+  punctuation (optionally followed by a closing quote or bracket) and is not boilerplate
+  (cookies, copyright, sign-up...);
+* everything before the first prose line is navigation, except the headline: the nearest
+  title-like line (>= 3 words, no final period, no breadcrumb separators) among the few
+  non-blank lines just before the first prose line (date and byline lines are skipped, and
+  a date among them becomes the published date);
+* the body runs from the first prose line to the last one, extended over following lines
+  that end with a full stop and are not boilerplate; later lines are footer (short lines
+  without a final full stop: "Share", "Log in", "Something to say?").
+
+The body is a slice of the input (from the start of its first line), so characters are
+untouched. When no headline is found the title is the first sentence's first 12 words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from kg.sources.checks import words
+from kg.sources.common import find_date
+
+_SENTENCE_END = re.compile(r"[.!?…。](?:[\"'”’)\]»]*)$")
+_STATEMENT_END = re.compile(r"[.…。](?:[\"'”’)\]»]*)$")
+_BOILERPLATE = re.compile(
+    r"cookie|copyright|©|all rights reserved|privacy policy|terms of (?:use|service)|"
+    r"sign up|log ?in|subscribe|newsletter|javascript|share this|follow us",
+    re.IGNORECASE,
+)
+_BREADCRUMB = re.compile(r"\s[|>»›/]\s|\s-\s.*\s-\s")
+_BYLINE = re.compile(r"^(?:by|source|author|editor|posted|published|updated|date)\b[:\s]", re.I)
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
+TITLE_LOOKBACK = 3
+TITLE_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str | None
+    body: str
+    published: date | None = None
+
+
+def is_prose(line: str) -> bool:
+    s = line.strip()
+    if not s or not _SENTENCE_END.search(s):
+        return False
+    if len(s) < 60 and len(s.split()) < 8:
+        return False
+    return not _BOILERPLATE.search(s)
+
+
+def ends_statement(line: str) -> bool:
+    """A short closing line kept in the body: it ends with a full stop (a question or an
+    exclamation after the article is a call to action: "Something to say?")."""
+    s = line.strip()
+    return bool(_STATEMENT_END.search(s)) and not _BOILERPLATE.search(s)
+
+
+def is_title_like(line: str) -> bool:
+    s = _HEADING_MARK.sub("", line.strip())
+    n = len(s.split())
+    return (
+        3 <= n <= 30
+        and len(s) <= 250
+        and not s.endswith(".")
+        and not _BREADCRUMB.search(s)
+        and not _BOILERPLATE.search(s)
+    )
+
+
+def fallback_title(body: str) -> str | None:
+    """The first sentence's first words, when a page has no headline."""
+    first = re.split(r"(?<=[.!?])\s", body.strip(), maxsplit=1)[0]
+    ws = first.split()[:TITLE_WORDS]
+    title = " ".join(ws).rstrip(".,;:!?")
+    return title or None
+
+
+def _find_headline(lines: list[str], first: int) -> tuple[str | None, date | None]:
+    title: str | None = None
+    published: date | None = None
+    seen = 0
+    for line in reversed(lines[:first]):
+        s = line.strip()
+        if not s:
+            continue
+        seen += 1
+        if seen > TITLE_LOOKBACK + 2:
+            break
+        when = find_date(s) if len(s) <= 80 else None
+        if when or _BYLINE.match(s):
+            published = published or when
+            continue
+        if is_title_like(s):
+            title = _HEADING_MARK.sub("", s)
+            break
+        if seen >= TITLE_LOOKBACK:
+            break
+    return title, published
+
+
+def clean_page(text: str) -> Page:
+    """Split a raw page copy into headline, body and (when written near the top) date."""
+    lines = text.split("\n")
+    prose = [i for i, line in enumerate(lines) if is_prose(line)]
+    if not prose:
+        body = text.strip()
+        return Page(fallback_title(body), body)
+    first, last = prose[0], prose[-1]
+    end = last
+    for j in range(last + 1, len(lines)):
+        s = lines[j].strip()
+        if not s:
+            continue
+        if not ends_statement(s):
+            break
+        end = j
+    title, published = _find_headline(lines, first)
+    start_line = lines[first]
+    body = "\n".join([start_line[len(start_line) - len(start_line.lstrip()):], *lines[first + 1 : end + 1]])
+    body = body.rstrip()
+    return Page(title or fallback_title(body), body, published)
