@@ -354,3 +354,24 @@ def test_folder_walk_is_sorted_and_skips_hidden(tmp_path):
     names = [Path(r.source).name for r in read([tmp_path])]
     assert names == ["a.txt", "2.txt", "c.txt"]
     assert list(read([tmp_path / "b" / ".."])) and list(read([])) == []
+
+
+def test_front_matter_title_and_h1_heading(tmp_path):
+    (tmp_path / "h.md").write_text(
+        "---\ntitle: Front matter title wins here\npublished: 5 May 2021\n---\n\n"
+        "# Joint centre opens in Nairobi\n\n" + ENGLISH + "\n"
+    )
+    a = one(tmp_path / "h.md")
+    assert a.title == "Front matter title wins here" and a.published == date(2021, 5, 5)
+    assert a.text == ENGLISH
+
+
+def test_page_date_in_header_before_headline():
+    page = clean_page(
+        "Example Academy\nHome | News | Contact\n"
+        "Published: 2021-06-14   Source: Institute of Remote Sensing   Views: 1,204\n"
+        "Training course on remote sensing concludes\n\n" + ENGLISH + "\n\n[Print]  [Close]\n"
+    )
+    assert page.title == "Training course on remote sensing concludes"
+    assert page.published == date(2021, 6, 14)
+    assert page.body == ENGLISH

@@ -7,8 +7,9 @@ The rule is general, not tied to one site's wording:
   (cookies, copyright, sign-up...);
 * everything before the first prose line is navigation, except the headline: the nearest
   title-like line (>= 3 words, no final period, no breadcrumb separators) among the few
-  non-blank lines just before the first prose line (date and byline lines are skipped, and
-  a date among them becomes the published date);
+  non-blank lines just before the first prose line (date and byline lines are skipped);
+* a header line before the body that is a bare date or a labelled one ("Published: ...")
+  gives the published date;
 * the body runs from the first prose line to the last one, extended over following lines
   that end with a full stop and are not boilerplate; later lines are footer (short lines
   without a final full stop: "Share", "Log in", "Something to say?").
@@ -34,6 +35,7 @@ _BOILERPLATE = re.compile(
 )
 _BREADCRUMB = re.compile(r"\s[|>»›/]\s|\s-\s.*\s-\s")
 _BYLINE = re.compile(r"^(?:by|source|author|editor|posted|published|updated|date)\b[:\s]", re.I)
+_DATE_LABEL = re.compile(r"\b(?:published|posted|date|updated|release[sd]?|time)\b", re.I)
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 TITLE_LOOKBACK = 3
 TITLE_WORDS = 12
@@ -82,9 +84,7 @@ def fallback_title(body: str) -> str | None:
     return title or None
 
 
-def _find_headline(lines: list[str], first: int) -> tuple[str | None, date | None]:
-    title: str | None = None
-    published: date | None = None
+def _find_headline(lines: list[str], first: int) -> str | None:
     seen = 0
     for line in reversed(lines[:first]):
         s = line.strip()
@@ -93,16 +93,25 @@ def _find_headline(lines: list[str], first: int) -> tuple[str | None, date | Non
         seen += 1
         if seen > TITLE_LOOKBACK + 2:
             break
-        when = find_date(s) if len(s) <= 80 else None
-        if when or _BYLINE.match(s):
-            published = published or when
-            continue
+        if _BYLINE.match(s) or (len(s) <= 80 and find_date(s)):
+            continue  # "By Press Office", "Published: 12 March 2021" between headline and body
         if is_title_like(s):
-            title = _HEADING_MARK.sub("", s)
-            break
+            return _HEADING_MARK.sub("", s)
         if seen >= TITLE_LOOKBACK:
             break
-    return title, published
+    return None
+
+
+def _find_published(lines: list[str], first: int) -> date | None:
+    """A date line in the page header: "Published: 2021-06-14  Source: ..." or a bare date."""
+    for line in lines[:first]:
+        s = line.strip()
+        if not s or len(s) > 120:
+            continue
+        when = find_date(s)
+        if when and (_DATE_LABEL.search(s) or len(s.split()) <= 5):
+            return when
+    return None
 
 
 def clean_page(text: str) -> Page:
@@ -121,7 +130,8 @@ def clean_page(text: str) -> Page:
         if not ends_statement(s):
             break
         end = j
-    title, published = _find_headline(lines, first)
+    title = _find_headline(lines, first)
+    published = _find_published(lines, first)
     start_line = lines[first]
     body = "\n".join([start_line[len(start_line) - len(start_line.lstrip()):], *lines[first + 1 : end + 1]])
     body = body.rstrip()

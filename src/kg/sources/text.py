@@ -3,8 +3,8 @@
 Optional front matter between two ``---`` lines at the very top gives metadata in the simple
 ``key: value`` form (``title``, ``url``/``link``, ``published``/``date``, ``source``/
 ``publisher``; values may be quoted; other keys are ignored). The body after front matter is
-kept as written; without a ``title`` key, a leading Markdown heading or short title line
-followed by a blank line is taken as the title. A file without front matter is treated as a
+kept as written, except that an opening ``# Headline`` is taken out (it is the title); without
+a ``title`` key, a leading heading or short title line followed by a blank line is the title. A file without front matter is treated as a
 possible raw page copy and cleaned by :func:`kg.sources.page.clean_page`.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from kg.sources.common import build_article
 from kg.sources.page import clean_page, fallback_title, is_title_like
 
 _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_H1 = re.compile(r"#[ \t]+\S")
 _ALIASES = {"link": "url", "date": "published", "publisher": "source", "headline": "title"}
 
 
@@ -58,7 +59,10 @@ def read_text(text: str, source: str) -> Iterator[Article | ReadError]:
         yield build_article(page.body, source, title=page.title, published=page.published)
         return
     title = meta.get("title") or None
-    if not title:
+    if _H1.match(body.lstrip("\n")):  # "# Headline" opening the body is the headline
+        heading, body = _leading_title(body)
+        title = title or heading
+    elif not title:
         title, body = _leading_title(body)
     yield build_article(
         body,
