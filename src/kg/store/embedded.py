@@ -25,6 +25,7 @@ from .base import (
     normalise_bindings,
     replace_graph_update,
 )
+from .remote import inject_values
 
 
 def _is_lock_error(e: OSError) -> bool:
@@ -68,17 +69,20 @@ class EmbeddedStore:
 
     # -- reading ---------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Bindings | None = None):
-        """SPARQL over the union of all named graphs; ``bindings`` go through pyoxigraph's
-        ``substitutions`` (SEP-0007), never into the query text.
+        """SPARQL over the union of all named graphs (``use_default_graph_as_union=True``).
 
-        >>> store.query("SELECT ?a WHERE { ?a schema:headline ?h }",
+        ``bindings`` are written by pyoxigraph into a ``VALUES`` block at the start of the WHERE
+        group (``remote.inject_values``), exactly as for a RemoteStore, so both stores give the
+        same answers. pyoxigraph's own ``substitutions`` are not used: in 0.5 they raise
+        ``RuntimeError: The SPARQL query does not contains variable ?h in its SELECT
+        projection`` whenever the bound variable is not projected, which is the common case.
+
+        >>> store.query("SELECT ?a WHERE { ?a <https://schema.org/headline> ?h }",
         ...             {"h": ox.Literal("UNESCO visit", language="en")})  # doctest: +SKIP
         """
-        subs = {ox.Variable(k): v for k, v in normalise_bindings(bindings).items()}
+        text = inject_values(sparql, normalise_bindings(bindings))
         try:
-            return self._store.query(
-                sparql, use_default_graph_as_union=True, substitutions=subs or None
-            )
+            return self._store.query(text, use_default_graph_as_union=True)
         except OSError as e:
             raise StoreError(f"cannot read store {self.path}: {e}") from None
 

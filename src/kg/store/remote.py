@@ -248,9 +248,9 @@ def _scan_top_level(sparql: str):
 
 def _term_text(name: str, term) -> str:
     if isinstance(term, ox.BlankNode):
-        raise ValueError(f"?{name}: a blank node cannot be bound in a query sent to a server")
+        raise ValueError(f"?{name}: a blank node cannot be bound (SPARQL VALUES has no syntax for it)")
     if isinstance(term, ox.Triple):
-        raise ValueError(f"?{name}: a quoted triple cannot be bound in a query sent to a server")
+        raise ValueError(f"?{name}: a quoted triple cannot be bound (SPARQL 1.1 VALUES has no syntax for it)")
     return str(term)
 
 
