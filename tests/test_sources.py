@@ -203,6 +203,14 @@ def test_seed_page_copy():
             ["cookies", "Accept all", "Maria Lopez", "helpful", "Subscribe"],
         ),
         (
+            "welcome_banner.txt",
+            "Examplestan and Chile sign agreement on astronomy data",
+            date(2020, 2, 2),
+            "The National Science Foundation of Examplestan and the Chilean",
+            "fund five joint projects each year.",
+            ["Welcome", "Latest news", "Posted on", "Related news", "main public funder", "Sitemap"],
+        ),
+        (
             "title_first.txt",
             "Egypt and Italy agree on archaeology research programme",
             None,

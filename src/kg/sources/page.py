@@ -10,6 +10,8 @@ The rule is general, not tied to one site's wording:
   non-blank lines just before the first prose line (date and byline lines are skipped);
 * a header line before the body that is a bare date or a labelled one ("Published: ...")
   gives the published date;
+* a prose-like line cut off from the rest by a block of short lines (>= 3, or >= 2 with a
+  title-like one at the top) is a banner or a site blurb, not body;
 * the body runs from the first prose line to the last one, extended over following lines
   that end with a full stop and are not boilerplate; later lines are footer (short lines
   without a final full stop: "Share", "Log in", "Something to say?").
@@ -38,6 +40,7 @@ _BYLINE = re.compile(r"^(?:by|source|author|editor|posted|published|updated|date
 _DATE_LABEL = re.compile(r"\b(?:published|posted|date|updated|release[sd]?|time)\b", re.I)
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 TITLE_LOOKBACK = 3
+ISOLATING_LINES = 3
 TITLE_WORDS = 12
 
 
@@ -114,10 +117,28 @@ def _find_published(lines: list[str], first: int) -> date | None:
     return None
 
 
+def _gap(lines: list[str], a: int, b: int) -> list[str]:
+    return [s for s in (line.strip() for line in lines[a + 1 : b]) if s]
+
+
+def _body_prose(lines: list[str], prose: list[int]) -> list[int]:
+    """Drop isolated prose-like lines cut off from the body by a block of short lines: a
+    welcome banner above the menu and headline, a site blurb below the related links."""
+    while len(prose) > 1:
+        gap = _gap(lines, prose[0], prose[1])
+        if len(gap) >= ISOLATING_LINES or (len(gap) >= 2 and any(map(is_title_like, gap))):
+            prose = prose[1:]
+        else:
+            break
+    while len(prose) > 1 and len(_gap(lines, prose[-2], prose[-1])) >= ISOLATING_LINES:
+        prose = prose[:-1]
+    return prose
+
+
 def clean_page(text: str) -> Page:
     """Split a raw page copy into headline, body and (when written near the top) date."""
     lines = text.split("\n")
-    prose = [i for i, line in enumerate(lines) if is_prose(line)]
+    prose = _body_prose(lines, [i for i, line in enumerate(lines) if is_prose(line)])
     if not prose:
         body = text.strip()
         return Page(fallback_title(body), body)
