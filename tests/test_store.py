@@ -253,3 +253,37 @@ def test_remote_http_error_carries_server_message(oxigraph_server):
     store = RemoteStore(oxigraph_server, update_url=oxigraph_server + "/nowhere")
     with pytest.raises(StoreError, match="404"):
         store.replace_graph(A1, article(A1, "x"))
+
+
+def test_replace_is_atomic_for_readers(store):
+    """A reader racing a writer only ever sees a whole graph (200 triples), never a gap."""
+    import threading
+
+    def version(v: int) -> list[ox.Triple]:
+        return [T(ex(f"s{i}"), LABEL, ox.Literal(f"{v}-{i}")) for i in range(200)]
+
+    store.replace_graph(A1, version(0))
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer():
+        try:
+            v = 1
+            while not stop.is_set():
+                store.replace_graph(A1, version(v))
+                v += 1
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    seen = set()
+    deadline = time.monotonic() + 1.0
+    try:
+        while time.monotonic() < deadline:
+            seen.add(count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {A1} {{ ?s ?p ?o }} }}"))
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    assert not errors
+    assert seen == {200}
