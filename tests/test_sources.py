@@ -383,3 +383,11 @@ def test_page_date_in_header_before_headline():
     assert page.title == "Training course on remote sensing concludes"
     assert page.published == date(2021, 6, 14)
     assert page.body == ENGLISH
+
+
+def test_single_path_and_old_mac_newlines(tmp_path):
+    p = tmp_path / "mac.txt"
+    p.write_bytes(("Menu\rResearch centre opens in Hanoi\r\r" + ENGLISH + "\r\rShare\r").encode())
+    (a,) = read(str(p))
+    assert isinstance(a, Article)
+    assert a.title == "Research centre opens in Hanoi" and a.text == ENGLISH

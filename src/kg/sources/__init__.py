@@ -50,7 +50,12 @@ DEFAULT_MAX_BYTES = 5_000_000
 def read(
     paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Article | ReadError]:
-    """Articles (and ReadErrors) from files and folders, in a deterministic order."""
+    """Articles (and ReadErrors) from files and folders, in a deterministic order.
+
+    A single path (``str`` or ``Path``) is accepted as well as an iterable of them.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
     for p in paths:
         path = Path(p)
         if path.is_dir():
@@ -98,6 +103,7 @@ def read_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Art
     except ValueError as e:
         yield ReadError(source, str(e))
         return
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         yield from reader(text, source)
     except Exception as e:  # a reader bug must not stop the batch
