@@ -42,8 +42,9 @@ class Store(Protocol):
 
     def query(self, sparql: str, bindings: Bindings | None = None):
         """Run a SPARQL query over the union of all named graphs; values in ``bindings``
-        (variable name without ``?`` -> pyoxigraph term) are substituted as terms, never pasted
-        into the text. Returns pyoxigraph results (QuerySolutions, QueryBoolean or QueryTriples).
+        (variable name, ``?`` optional -> pyoxigraph NamedNode or Literal) are serialised by
+        pyoxigraph into a VALUES block at the start of the WHERE group, never pasted as raw text
+        (the same on every store; blank nodes cannot be bound). Returns pyoxigraph results (QuerySolutions, QueryBoolean or QueryTriples).
         A malformed query raises SyntaxError."""
 
     def export(self, out: IO[bytes], format: ox.RdfFormat = ox.RdfFormat.TRIG) -> None:
