@@ -391,3 +391,13 @@ def test_single_path_and_old_mac_newlines(tmp_path):
     (a,) = read(str(p))
     assert isinstance(a, Article)
     assert a.title == "Research centre opens in Hanoi" and a.text == ENGLISH
+
+
+def test_short_html_fragment_falls_back_to_its_text(tmp_path):
+    (tmp_path / "frag.json").write_text(json.dumps({"html": f"<div><p>{ENGLISH}</p></div>"}))
+    (tmp_path / "small.html").write_text(
+        f"<html><head><title>Small</title></head><body><nav>Home | News</nav><p>{ENGLISH}</p>"
+        "<footer>Contact us</footer></body></html>"
+    )
+    for a in articles(tmp_path):
+        assert a.text == ENGLISH

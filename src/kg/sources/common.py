@@ -1,7 +1,8 @@
 """Helpers shared by the readers: date parsing and turning extracted fields into an Article.
 
 ``build_article`` is the single place an :class:`~kg.article.Article` is made: it normalises
-newlines, runs the text checks (English, long enough) and hashes the id via
+newlines, runs the text checks (English, long enough), falls back to the first words of
+the body for a missing title, and hashes the id via
 ``Article.from_text`` (URL when known, else text).
 """
 from __future__ import annotations
@@ -64,6 +65,14 @@ def clean_str(value: object) -> str | None:
     return s or None
 
 
+def fallback_title(body: str) -> str | None:
+    """The first sentence's first words, when a page has no headline."""
+    first = re.split(r"(?<=[.!?])\s", body.strip(), maxsplit=1)[0]
+    ws = first.split()[:12]
+    title = " ".join(ws).rstrip(".,;:!?")
+    return title or None
+
+
 def build_article(
     text: str,
     source: str,
@@ -81,7 +90,7 @@ def build_article(
     return Article.from_text(
         body,
         source=source,
-        title=clean_str(title),
+        title=clean_str(title) or fallback_title(body),
         url=clean_str(url),
         published=parse_date(published),
         publisher=clean_str(publisher),

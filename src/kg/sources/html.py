@@ -1,7 +1,9 @@
 """Reader for HTML pages (.html, .htm) and HTML fields of JSON records, using trafilatura.
 
 trafilatura removes navigation, footers and comments (``favor_precision``) and keeps whole
-paragraphs; its paragraphs are separated by a blank line in the stored text. Title, URL
+paragraphs; its paragraphs are separated by a blank line in the stored text. When
+trafilatura finds nothing (it gives up on short fragments), the fragment's own text is used,
+without script, style, nav, header, footer and aside elements. Title, URL
 (canonical / og:url) and date come from the page metadata; a headline repeated as the body's
 first line is dropped. A page that yields no text is a ReadError.
 """
@@ -40,11 +42,15 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
             include_comments=False,
             include_tables=True,
             deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception:  # trafilatura/lxml raise many kinds of errors on broken markup
-        return None
-    if doc is None:
-        return None
+        doc = None
+    if doc is None:  # trafilatura gives up on short fragments: fall back to the plain text
+        text = fragment_to_text(html)
+        if not any(ch.isalpha() for ch in text):
+            return None
+        return Extracted(text=text, title=None, url=url, date=None, sitename=None)
     meta = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     text = (meta.get("text") or "").replace("\r\n", "\n").strip()
     title = meta.get("title")
@@ -86,9 +92,10 @@ def fragment_to_text(fragment: str) -> str:
         return fragment.strip()
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return ""
-    etree.strip_elements(root, "script", "style", with_tail=False)
+    etree.strip_elements(root, "script", "style", "nav", "header", "footer", "aside", "head",
+                         "title", with_tail=False)
     parts: list[str] = []
 
     def walk(el: etree._Element) -> None:

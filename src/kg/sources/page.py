@@ -25,8 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from kg.sources.checks import words
-from kg.sources.common import find_date
+from kg.sources.common import fallback_title, find_date
 
 _SENTENCE_END = re.compile(r"[.!?…。](?:[\"'”’)\]»]*)$")
 _STATEMENT_END = re.compile(r"[.…。](?:[\"'”’)\]»]*)$")
@@ -41,7 +40,6 @@ _DATE_LABEL = re.compile(r"\b(?:published|posted|date|updated|release[sd]?|time)
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 TITLE_LOOKBACK = 3
 ISOLATING_LINES = 3
-TITLE_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -77,14 +75,6 @@ def is_title_like(line: str) -> bool:
         and not _BREADCRUMB.search(s)
         and not _BOILERPLATE.search(s)
     )
-
-
-def fallback_title(body: str) -> str | None:
-    """The first sentence's first words, when a page has no headline."""
-    first = re.split(r"(?<=[.!?])\s", body.strip(), maxsplit=1)[0]
-    ws = first.split()[:TITLE_WORDS]
-    title = " ".join(ws).rstrip(".,;:!?")
-    return title or None
 
 
 def _find_headline(lines: list[str], first: int) -> str | None:

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 
 from kg.article import Article, ReadError
-from kg.sources.common import build_article
-from kg.sources.page import clean_page, fallback_title, is_title_like
+from kg.sources.common import build_article, fallback_title
+from kg.sources.page import clean_page, is_title_like
 
 _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _H1 = re.compile(r"#[ \t]+\S")
