@@ -447,3 +447,21 @@ def test_union_of_articles(v):
     g.parse(data=bad, format="nt")
     r = v.validate(g)
     assert [p.node for p in r.problems] == [AGR + "-2"]
+
+
+def test_dataset_with_named_graph(v):
+    ds = rdflib.Dataset()
+    ds.graph(rdflib.URIRef(ART)).parse(data=PREFIXES + FULL, format="turtle")
+    assert v.validate(ds).conforms
+    ds.graph(rdflib.URIRef(ART + "-2")).parse(data=PREFIXES + f'<{ID}place/x> a kg:Place .', format="turtle")
+    assert [p.node for p in v.validate(ds).problems] == [f"{ID}place/x"]
+
+
+def test_every_referenced_shape_is_defined():
+    """pyshacl silently skips an sh:node / sh:property that names a shape that does not exist."""
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    sg = shapes_graph()
+    for p in sg.objects(None, SH.property):
+        assert (p, SH.path, None) in sg, p
+    for n in sg.objects(None, SH.node):
+        assert (n, None, None) in sg, n

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
-from rdflib import Graph, URIRef
+from rdflib import ConjunctiveGraph, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.ontology import class_hierarchy, shapes_graph
@@ -146,8 +146,12 @@ class Validator:
     def _working_copy(self, data: Graph) -> Graph:
         g = _PreparedQueryGraph()
         add = g.add
-        for t in data.triples((None, None, None)):  # for a Dataset: every named graph's triples
-            add(t[:3])
+        if isinstance(data, ConjunctiveGraph):  # a Dataset: the union of its graphs
+            for s, p, o, _ in data.quads((None, None, None, None)):
+                add((s, p, o))
+        else:
+            for t in data:
+                add(t)
         for t in self._hierarchy:
             add(t)
         return g
@@ -173,7 +177,8 @@ class Validator:
         return results
 
     def validate(self, data: Graph) -> Report:
-        """Validate one article graph (or a union of several). ``data`` is not modified."""
+        """Validate one article graph, or several at once (a bigger Graph, or a Dataset: the union
+        of its named graphs is validated). ``data`` is not modified."""
         results = self._run(self._working_copy(data))
         problems = []
         for r in results.objects(None, SH.result):
