@@ -1,0 +1,48 @@
+"""Settings: defaults, overridden by ``kg.toml`` in the working directory, then by environment
+variables, then by command-line options.
+
+``kg.toml``::
+
+    [kg]
+    base = "https://data.example.org/id/"   # where data IRIs live
+    store = "http://127.0.0.1:7878"          # a directory, or a SPARQL server's URL
+    max_bytes = 5000000                      # larger input files are rejected
+    jobs = 2                                 # processes for `kg ingest`
+
+Environment: ``KG_BASE``, ``KG_STORE``, ``KG_MAX_BYTES``, ``KG_JOBS``.
+
+>>> Settings().base
+'http://localhost:8000/id/'
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+CONFIG_FILE = "kg.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    base: str = "http://localhost:8000/id/"
+    store: str = "store"
+    max_bytes: int = 5_000_000
+    jobs: int = 1
+
+    @classmethod
+    def load(cls, path: Path | None = None, **overrides) -> "Settings":
+        s = cls()
+        path = path or Path(CONFIG_FILE)
+        if path.is_file():
+            table = tomllib.loads(path.read_text(encoding="utf-8")).get("kg", {})
+            s = s._with({f.name: table[f.name] for f in fields(cls) if f.name in table})
+        s = s._with({f.name: os.environ[f"KG_{f.name.upper()}"] for f in fields(cls) if f"KG_{f.name.upper()}" in os.environ})
+        s = replace(s, **{k: v for k, v in overrides.items() if v is not None})
+        if not s.base.endswith(("/", "#")):  # IRIs are made by appending paths
+            s = replace(s, base=s.base + "/")
+        return s
+
+    def _with(self, values: dict) -> "Settings":
+        return replace(self, **{k: int(v) if isinstance(getattr(self, k), int) else str(v) for k, v in values.items()})

@@ -1,0 +1,119 @@
+"""Dates as news writes them, resolved against the article's own year.
+
+A date without a year ("on September 17") takes the year of the nearest earlier full date in
+the article, else the publication year; "From September 16 to 19, 2018" and "3-5 March 2021"
+are ranges. Only the precision the text gives is kept: "in March 2021" is a month.
+
+>>> [(d.start, d.end) for d in find_dates("From September 16 to 19, 2018, they met. On September 17 they signed.")]
+[(datetime.date(2018, 9, 16), datetime.date(2018, 9, 19)), (datetime.date(2018, 9, 17), None)]
+>>> find_dates("It was held on 3-5 March 2021 in Paris.")[0].end
+datetime.date(2021, 3, 5)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {m: i for i, names in enumerate((
+    (), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec"))) for m in names}
+
+_M = r"(?P<{n}>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_D = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_Y = r"(?P<{n}>(?:19|20)\d\d)"
+_SEP = r"\s*(?:-|–|—|to|until|till|and|through)\s*"
+
+
+def _f(pattern: str, **names: str) -> str:
+    return pattern.format(**{k: v.format(n=k) for k, v in names.items()})
+
+
+PATTERNS = [
+    # September 16 to 19, 2018 / September 16-19 / September 30 to October 2, 2018
+    re.compile(_f(r"\b{m1}\s+{d1}(?:" + _SEP + r"(?:{m2}\s+)?{d2})?(?:,?\s+{y})?\b",
+                  m1=_M, d1=_D, m2=_M, d2=_D, y=_Y)),
+    # 16 to 19 September 2018 / 3-5 March / 30 September to 2 October 2018
+    re.compile(_f(r"\b{d1}(?:\s+{m1})?" + _SEP + r"{d2}\s+{m2}(?:,?\s+{y})?\b", d1=_D, m1=_M, d2=_D, m2=_M, y=_Y)),
+    re.compile(_f(r"\b{d1}\s+{m1}(?:,?\s+{y})?\b", d1=_D, m1=_M, y=_Y)),
+    # 2018-09-17
+    re.compile(r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"),
+    # March 2021 / in 2019
+    re.compile(_f(r"\b{m1},?\s+{y}\b", m1=_M, y=_Y)),
+]
+YEAR = re.compile(r"\b(?:in|since|until|by|of)\s+(?P<y>(?:19|20)\d\d)\b")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    begin: int
+    end_char: int
+    text: str
+    start: date | str  # a date, or "YYYY-MM" when only the month is known
+    end: date | str | None = None
+    explicit_year: bool = False
+
+
+def _day(year: int | None, month: int, day: int) -> date | None:
+    if year is None:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
+    """Every date expression in ``text``, in order, resolved; overlapping matches keep the longest."""
+    raw = []
+    for pat in PATTERNS:
+        for m in pat.finditer(text):
+            raw.append(m)
+    raw.sort(key=lambda m: (m.start(), -(m.end() - m.start())))
+    chosen, last_end = [], -1
+    for m in raw:
+        if m.start() >= last_end:
+            chosen.append(m)
+            last_end = m.end()
+    out: list[DateMention] = []
+    year = default_year
+    for m in chosen:
+        g = {k: v for k, v in m.groupdict().items() if v}
+        if "iso" in g:
+            y, mo, d = map(int, g["iso"].split("-"))
+            start = _day(y, mo, d)
+            if start:
+                year = y
+                out.append(DateMention(m.start(), m.end(), m.group(0), start, None, True))
+            continue
+        explicit = "y" in g
+        y = int(g["y"]) if explicit else year
+        m1 = MONTHS[g["m1"].lower().rstrip(".")] if "m1" in g else None
+        m2 = MONTHS[g["m2"].lower().rstrip(".")] if "m2" in g else None
+        if "d1" not in g:  # month and year only
+            if y is not None and m1:
+                out.append(DateMention(m.start(), m.end(), m.group(0), f"{y:04d}-{m1:02d}", None, explicit))
+                year = y if explicit else year
+            continue
+        m1 = m1 or m2
+        if y is None or m1 is None:
+            continue
+        start = _day(y, m1, int(g["d1"]))
+        end = _day(y, m2 or m1, int(g["d2"])) if "d2" in g else None
+        if start is None:
+            continue
+        if end is not None and end < start:
+            end = None
+        if explicit:
+            year = y
+        out.append(DateMention(m.start(), m.end(), m.group(0), start, end, explicit))
+    return out
+
+
+def article_year(text: str, published: date | None) -> int | None:
+    """The year a text's yearless dates belong to: the publication year, else the first year written."""
+    if published:
+        return published.year
+    m = re.search(r"\b(?:19|20)\d\d\b", text)
+    return int(m.group(0)) if m else None

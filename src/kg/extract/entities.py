@@ -1,0 +1,180 @@
+"""From name phrases to the entities of one article: one Entity per real person, organisation, place.
+
+Within an article, mentions become one entity when they share a normalised name, when one is
+the acronym the text introduced for the other ("... Technology (IKCEST)"), when a unit is named
+with and without its parent ("UNESCO Division of X" / "Division of X"), or when a person is
+named with the words in another order or by surname alone with a title ("Mr. Yi").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..article import Entity, Span
+from .names import LEX, Phrase, is_acronym
+
+ACRONYM_DEF = re.compile(r"\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?[\"“']?(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,15})[\"”']?\s*\)")
+
+
+def norm(text: str) -> str:
+    """Case-, accent- and punctuation-free form of a name, without a leading "the".
+
+    >>> norm("the UNESCO’s  Division")
+    'unesco division'
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"['’]s\b", "", text)
+    text = re.sub(r"\([^)]*\)", " ", text)  # "(DRR)" inside a name is an aside
+    text = re.sub(r"[^\w\s]", " ", text)
+    words = text.split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def acronym_definitions(text: str) -> dict[str, str]:
+    """Acronyms the text defines, with the words they stand for: {"DRR": "Disaster Risk Reduction"}."""
+    out: dict[str, str] = {}
+    for m in ACRONYM_DEF.finditer(text):
+        acr = m.group(1)
+        letters = [c for c in acr if c.isupper()]
+        if len(letters) < 2:
+            continue
+        before = re.findall(r"[\w\-’']+", text[max(0, m.start() - 200): m.start()])
+        # walk back over the words whose capital initials spell the acronym (small words skipped)
+        i, k, start = len(before) - 1, len(letters) - 1, None
+        while i >= 0 and k >= 0:
+            w = before[i]
+            if w[0].upper() == letters[k] and w[0].isupper():
+                k -= 1
+                start = i
+            elif w.lower() not in ("of", "for", "and", "the", "in", "on", "to", "&", "de"):
+                break
+            i -= 1
+        if k < 0 and start is not None:
+            out.setdefault(acr, " ".join(before[start:]))
+    return out
+
+
+@dataclass
+class ArticleEntities:
+    entities: list[Entity] = field(default_factory=list)
+    of_phrase: dict[int, Entity] = field(default_factory=dict)  # id(phrase) -> entity
+
+    def get(self, p: Phrase) -> Entity | None:
+        return self.of_phrase.get(id(p))
+
+
+def build(phrases: list[Phrase], text: str) -> ArticleEntities:
+    """Group the article's name phrases into entities (people, organisations with parents, places)."""
+    acronyms = acronym_definitions(text)
+    non_org = {a for a, long in acronyms.items() if not any(LEX.org_head(w) for w in long.split())}
+    out = ArticleEntities()
+    orgs: dict[str, Entity] = {}
+    people: list[Entity] = []
+    places: dict[str, Entity] = {}
+
+    def org(name: str, parent_name: str | None = None) -> Entity:
+        key = norm(_expand(name, acronyms, non_org))
+        if key in orgs:
+            return orgs[key]
+        # "IKCEST" and "International ... Technology (IKCEST)" are one
+        for acr, long in acronyms.items():
+            if acr in non_org:
+                continue
+            if key == norm(acr) and norm(long) in orgs:
+                e = orgs[norm(long)]
+                orgs[key] = e
+                return e
+            if key == norm(long) and norm(acr) in orgs:
+                e = orgs[norm(acr)]
+                orgs[key] = e
+                return e
+        e = Entity("Organisation", name)
+        orgs[key] = e
+        out.entities.append(e)
+        return e
+
+    for p in phrases:
+        if p.kind == "Organisation":
+            words = p.text.split()
+            if words and words[0] in non_org and p.parent == words[0]:  # "DRR Knowledge Service System"
+                p.parent, p.unit = None, None
+            if p.text in non_org:
+                continue
+            if p.parent and p.unit:
+                parent = org(p.parent)
+                unit_key = norm(_expand(p.unit, acronyms, non_org))
+                e = orgs.get(unit_key)
+                if e is None or (e.parent is not None and e.parent is not parent):
+                    e = org(p.text)
+                    if unit_key not in orgs and not LEX.org_head(p.unit):
+                        orgs[unit_key] = e
+                if e.parent is None:
+                    e.parent = parent
+                if e.name != p.text:
+                    e.aliases.add(p.text)
+                if not LEX.org_head(p.unit):  # "Secretariat" alone names nothing
+                    e.aliases.add(p.unit)
+                # a unit written first without its parent takes the qualified name as its label
+                if len(p.text) > len(e.name) and e.parent is parent:
+                    e.aliases.add(e.name)
+                    e.name = p.text
+                    e.aliases.discard(p.text)
+            else:
+                e = org(p.text)
+            if p.acronym and p.acronym not in non_org:
+                e.aliases.add(p.acronym)
+                orgs.setdefault(norm(p.acronym), e)
+            # an acronym first seen alone, its long form named later: the long form is the label
+            if is_acronym(e.name) and not is_acronym(p.text) and norm(p.text) != norm(e.name):
+                e.aliases.add(e.name)
+                e.name = p.text
+            _mention(out, p, e)
+        elif p.kind == "Person":
+            e = _person(people, p)
+            if e is None:
+                e = Entity("Person", p.text, honorific=p.honorific)
+                people.append(e)
+                out.entities.append(e)
+            _mention(out, p, e)
+        elif p.kind == "Place":
+            key = norm(p.text)
+            e = places.get(key)
+            if e is None:
+                e = places[key] = Entity("Place", p.text)
+                out.entities.append(e)
+            _mention(out, p, e)
+    # expand remaining aliases of units defined through a non-org acronym
+    for e in out.entities:
+        e.aliases.discard(e.name)
+    return out
+
+
+def _expand(name: str, acronyms: dict[str, str], non_org: set[str]) -> str:
+    """Spell out topic acronyms inside a name: "DRR Knowledge Service System" -> "Disaster Risk Reduction ..."."""
+    return " ".join(acronyms[w] if w in non_org else w for w in name.split())
+
+
+def _mention(out: ArticleEntities, p: Phrase, e: Entity) -> None:
+    e.mentions.append(Span(p.start, p.end, p.text))
+    out.of_phrase[id(p)] = e
+
+
+def _person(people: list[Entity], p: Phrase) -> Entity | None:
+    """The person already met that this mention names, if exactly one fits."""
+    words = norm(p.text).split()
+    for e in people:
+        if sorted(norm(e.name).split()) == sorted(words):
+            if e.honorific is None:
+                e.honorific = p.honorific
+            if e.name != p.text:
+                e.aliases.add(p.text)
+            return e
+    if len(words) == 1:  # "Mr. Yi", "Dr. Smith": a surname alone, when only one person carries it
+        fits = [e for e in people if words[0] in norm(e.name).split()]
+        if len(fits) == 1:
+            return fits[0]
+    return None

