@@ -192,6 +192,19 @@ def main(n: int = 200) -> None:
     ms = _ms(lambda: [pyshacl.validate(g, shacl_graph=shapes, ont_graph=ont, inference="none") for g in graphs[:k]], k)
     print(f"pyshacl.validate(ont_graph=ontology), one by one: {ms:7.2f} ms/article (first {k})")
 
+    try:  # optional comparison; pyrudof is not a dependency
+        import pyrudof
+    except ImportError:
+        return
+    hier_nt = hier.serialize(format="nt")
+    rud = pyrudof.Rudof(pyrudof.RudofConfig())
+    rud.read_shacl(str(Path(__file__).resolve().parents[1] / "shapes" / "coopkg.ttl"))
+    t = time.perf_counter()
+    for g in graphs:
+        rud.read_data(g.serialize(format="nt") + hier_nt, format=pyrudof.RDFFormat.NTriples, merge=False)
+        assert rud.validate_shacl().conforms
+    print(f"pyrudof, one by one:     {(time.perf_counter() - t) * 1000 / n:7.2f} ms/article")
+
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
