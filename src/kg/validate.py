@@ -28,6 +28,11 @@ How it is fast enough for ingest (see ``bench/validate.py``):
   caller's graph is never modified, and no inference is run;
 * one pyshacl validator object is kept, so shapes are harvested once, not per article;
 * SPARQL-based constraints are parsed once (rdflib re-parses query text on every call otherwise).
+
+Validate article graphs one at a time (or a batch of different articles), not the whole store:
+across articles the same agreement may carry different kg:status values and the same entity
+different preferred labels, which the shapes (one status, one plain label) rightly reject
+within one article graph.
 """
 from __future__ import annotations
 
