@@ -147,6 +147,7 @@ class Validator:
         self._hierarchy = list(class_hierarchy(ontology))
         self._pv = None
         self._lock = threading.Lock()
+        self.validate(_warm_up_graph())  # harvest shapes and parse SPARQL now, not on article one
 
     def _working_copy(self, data: Graph) -> Graph:
         g = _PreparedQueryGraph()
@@ -210,6 +211,17 @@ class Validator:
         problems.sort(key=lambda p: (p.node, p.path or "", p.message))
         conforms = not problems
         return Report(conforms=conforms, problems=problems)
+
+
+def _warm_up_graph() -> Graph:
+    """An event with both dates (so the SPARQL constraint gets parsed) and nothing else."""
+    g = Graph()
+    e = URIRef("urn:coopkg:warm-up")
+    schema = rdflib.Namespace("https://schema.org/")
+    g.add((e, rdflib.RDF.type, URIRef("https://w3id.org/coopkg/ontology#Event")))
+    g.add((e, schema.startDate, rdflib.Literal("2024-01-01", datatype=rdflib.XSD.date)))
+    g.add((e, schema.endDate, rdflib.Literal("2024-01-02", datatype=rdflib.XSD.date)))
+    return g
 
 
 def _node_str(n) -> str:
