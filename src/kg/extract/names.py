@@ -50,6 +50,15 @@ QUOTES_OPEN = {'"', "“", "‘", "«"}
 QUOTES_CLOSE = {'"', "”", "’", "»"}
 EVENT_WORDS = {"symposium", "forum", "conference", "workshop", "meeting", "ceremony", "session", "summit",
                "congress", "expo", "exhibition", "festival", "seminar", "webinar", "training", "course"}
+# Capitalised words that occur in titles of things, never in people's names.
+NOT_NAME_WORDS = {w.lower() for w in (
+    "Award Awards Prize Medal Report Plan Strategy Day Week Year Programme Program Project Projects Initiative "
+    "Fund Network Platform Service Services System Systems Knowledge Engineering Engineers Science Sciences "
+    "Technology Technologies Innovation Development Research International National Global Regional Annual "
+    "Young Women Water Digital Data Learning Education Policy Action Agenda Goals Framework Summit Cup Award "
+    "Open Smart Green Climate Disaster Risk Reduction Management Cooperation Partnership Belt Road "
+    "East West North South Eastern Western Northern Southern Central Asian African European American Pacific "
+    "Street Road Avenue District Province Region County City").split()}
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-]{1,11}s?$")
 
 
@@ -120,14 +129,9 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
         tok = doc[end]
         if end in quoted:
             break
-        if _cap(tok) and not (tok.text in ("(",)):
+        if _cap(tok) and not (LEX.is_honorific(tok.text) and not LEX.is_honorific(toks[-1].text)):
             toks.append(tok)
             end += 1
-            continue
-        # hyphenated words inside a name: "Capacity-building"
-        if tok.text == "-" and not doc[end - 1].whitespace_ and end + 1 < sent.end and doc[end + 1].is_alpha:
-            toks += [tok, doc[end + 1]]
-            end += 2
             continue
         # an acronym inside a name: "Disaster Risk Reduction (DRR) Knowledge Service System"
         if (tok.text == "(" and end + 3 < sent.end and is_acronym(doc[end + 1].text) and doc[end + 2].text == ")"
@@ -139,15 +143,14 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
         nxt = end + 1
         if nxt < sent.end and doc[nxt].lower_ == "the" and low != "the":
             nxt += 1
-        if nxt >= sent.end or not _cap(doc[nxt]) or nxt in quoted or doc[nxt].lower_ in MONTHS:
+        if nxt >= sent.end or not _cap(doc[nxt]) or nxt in quoted or doc[nxt].lower_ in MONTHS or LEX.is_honorific(doc[nxt].text):
             break
         joined = [t.lower_ for t in toks]
-        heads = [t for t in toks if LEX.org_head(t.text) or LEX.is_role_head(t.text)]
         if low in JOIN_ALWAYS and low != "the":
             pass
         elif low == "and":
             # only inside a complement ("Division of Man and the Biosphere"), never between two institutions
-            if not ({"of", "for", "in"} & set(joined)) or LEX.org_head(doc[nxt].text) or LEX.is_role_head(doc[nxt].text):
+            if not ({"of", "for", "in"} & set(joined)) or LEX.org_head(doc[nxt].text) or is_role_word(doc[nxt].text):
                 break
             if doc[nxt].ent_type_ in ("PERSON",) or is_acronym(doc[nxt].text):
                 break
@@ -158,15 +161,15 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
             if not any(t.lower_ in ("mission", "embassy", "delegation", "ambassador", "representative", "envoy")
                        for t in toks):
                 break
-        elif low == "on":
-            if not (heads and LEX.org_head(toks[-1].text)) and toks[-1].lower_ not in ("committee", "commission", "council"):
+        elif low == "on":  # "Committee on X", "Symposium on X"
+            if not (LEX.org_head(toks[-1].text) or toks[-1].lower_ in EVENT_WORDS):
                 break
         else:
             break
         toks += list(doc[end:nxt])
         end = nxt
     # a phrase never ends on a joining word
-    while end - 1 > i and doc[end - 1].lower_ in JOIN_ALWAYS | {"and", "in", "to", "on", "-"}:
+    while end - 1 > i and doc[end - 1].lower_ in JOIN_ALWAYS | {"and", "in", "to", "on"}:
         end -= 1
     return end
 
@@ -202,31 +205,24 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         a += 1
     if a < b and doc[a].lower_ == "the":
         a += 1
-    # a leading role: capitalised words ending in a role head, followed by "of"/"for" or a name
-    role_end = None
-    for j in range(a, b):
-        if j + 1 < b and LEX.org_head(doc[j + 1].text):
-            break
-        if LEX.is_role_head(doc[j].text) or (doc[j].text == "-" and j + 1 < b and LEX.is_role_head(doc[j - 1].text + "-" + doc[j + 1].text)):
-            role_end = j + 1
-        elif doc[j].lower_ in ("of", "for", "to", "and", "the", "-") or (j > a and LEX.is_role_head(doc[j - 1].text) is False and LEX.org_head(doc[j].text)):
-            break
     hon = " ".join(honorific) or None
-    if role_end is not None and role_end < b and doc[role_end].text == "-":
-        role_end = None
+    # "CAGIS President X", "ICEKI Director-General X": an organisation's acronym before a role
+    if a + 1 < b and is_acronym(doc[a].text) and not LEX.is_role_head(doc[a].text) and _role_end(doc, a + 1, b):
+        t, st, en = _span_text(doc, a, a + 1)
+        out.append(Phrase("Organisation", t, st, en, s_idx, tokens=(a, a + 1)))
+        a += 1
+    role_end = _role_end(doc, a, b)
     if role_end is not None:
-        # "Director-General" tokenises as Director - General
-        while role_end + 1 < b and doc[role_end].text == "-" and LEX.is_role_head(doc[role_end - 1].text + "-" + doc[role_end + 1].text):
-            role_end += 2
         role_text, rs, re_ = _span_text(doc, a, role_end)
-        # a role made only of an org word ("Council") is no role
-        if not all(LEX.org_head(t.text) for t in doc[a:role_end]):
-            out.append(Phrase("Role", role_text, rs, re_, s_idx, role=role_text, tokens=(a, role_end)))
-            a = role_end
-            if a < b and doc[a].lower_ in ("of", "for", "at", "to"):
-                a += 1
-            if a < b and doc[a].lower_ == "the":
-                a += 1
+        out.append(Phrase("Role", role_text, rs, re_, s_idx, role=role_text, tokens=(a, role_end)))
+        a = role_end
+        while a < b and LEX.is_honorific(doc[a].text):  # "Vice-Chancellor Prof. X"
+            hon = " ".join(filter(None, (hon, doc[a].text)))
+            a += 1
+        if a < b and doc[a].lower_ in ("of", "for", "at", "to"):
+            a += 1
+        if a < b and doc[a].lower_ == "the":
+            a += 1
     if a >= b:
         if hon and out:
             out[0].honorific = hon
@@ -236,7 +232,7 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         if doc[k].lower_ != "of":
             continue
         left = list(doc[a:k])
-        if any(LEX.org_head(t.text) or LEX.is_role_head(t.text) or t.lower_ in LEX.place_heads for t in left):
+        if any(LEX.org_head(t.text) or is_role_word(t.text) or t.lower_ in LEX.place_heads for t in left):
             break
         r = k + 1 + (doc[k + 1].lower_ == "the")
         right = list(doc[r:b])
@@ -254,10 +250,38 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
     kind, parent, unit = _name_kind(doc, toks, hon is not None)
     p = Phrase(kind, text, start, end, s_idx, honorific=hon, parent=parent, unit=unit, acronym=acr,
                possessive=possessive, tokens=(a, b))
-    if out and kind == "Person":
-        p.role = out[0].role
+    roles = [q for q in out if q.kind == "Role"]
+    if roles and kind == "Person":
+        p.role = roles[0].role
     out.append(p)
     return out
+
+
+def _role_end(doc: Doc, a: int, b: int) -> int | None:
+    """End of a role written at token a ("Technology Director", "First Secretary"), if one starts there.
+
+    A role is capitalised words up to a role head; it is no role when an institution word follows
+    ("Executive Office") or when it is only an institution word ("Council").
+    """
+    end = None
+    for j in range(a, b):
+        t = doc[j]
+        if t.lower_ in ("of", "for", "to", "and", "the") or LEX.is_honorific(t.text):
+            break
+        if is_role_word(t.text) and not (j + 1 < b and LEX.org_head(doc[j + 1].text)):
+            end = j + 1
+        elif end is not None:
+            break
+    if end is None or all(LEX.org_head(t.text) for t in doc[a:end]):
+        return None
+    return end
+
+
+def is_role_word(word: str) -> bool:
+    """A role head: listed ("Director"), a hyphenated one ("Co-Director"), or an -ist ("Hydrologist")."""
+    if LEX.is_role_head(word) or LEX.is_role_head(word.split("-")[-1]):
+        return True
+    return len(word) > 5 and word[0].isupper() and word.endswith("ist") and word.isalpha()
 
 
 def _acronym_after(doc: Doc, b: int) -> str | None:
@@ -284,37 +308,49 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
     ents = {t.ent_type_ for t in toks} - {""}
     if honorific and not any(LEX.org_head(w) for w in words):
         return "Person", None, None
-    if words[0] in NOT_ORG_ACRONYMS or any(w in EVENT_WORDS for w in lower):
+    if words[0].split("-")[0] in NOT_ORG_ACRONYMS or any(w in EVENT_WORDS for w in lower):
         return "Other", None, None
-    if lower[0] in LEX.place_heads or lower[-1] in LEX.place_heads:
+    head = _head(lower)
+    if lower[0] in LEX.place_heads or head in LEX.place_heads:
         return "Place", None, None
     heads = [i for i, w in enumerate(words) if LEX.org_head(w)]
     acronyms = [i for i, w in enumerate(words) if is_acronym(w)]
     if heads or (acronyms and len(words) <= 2 and not (ents & {"PERSON", "GPE", "LOC"} and len(words) == 1 and not acronyms)):
         parent, unit = _split_unit(doc, toks)
         return "Organisation", parent, unit
-    if ents & {"GPE", "LOC", "FAC"} and not _person_context(doc, toks):
+    person_ctx = _person_context(doc, toks)
+    if ents & {"GPE", "LOC", "FAC"} and not person_ctx:
         return "Place", None, None
     if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return "Organisation", None, None
-    if ents & {"ORG"} and not _person_context(doc, toks) and len(words) > 1:
+    if ents & {"ORG"} and not person_ctx and len(words) > 1:
         return "Organisation", None, None
-    if ents & {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"} and not _person_context(doc, toks):
+    if ents & {"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT"} and not person_ctx:
         return "Other", None, None
-    if 1 <= len(words) <= 4 and all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words):
-        if _person_context(doc, toks) or len(words) >= 2:
+    if any(w in NOT_NAME_WORDS for w in lower):
+        return "Other", None, None
+    if 1 <= len(words) <= 5 and all(w[:1].isupper() and w.replace("-", "").replace("'", "").replace("’", "").isalpha() for w in words):
+        if person_ctx or len(words) >= 2:
             return "Person", None, None
     return "Other", None, None
+
+
+def _head(lower: list[str]) -> str:
+    """The head word of a name: the last word before its first "of"/"for" ("Senate Chamber of X" -> chamber)."""
+    for i, w in enumerate(lower):
+        if w in ("of", "for", "in", "on", "at") and i > 0:
+            return lower[i - 1]
+    return lower[-1]
 
 
 def _person_context(doc: Doc, toks: list[Token]) -> bool:
     """A name followed by ", <Role>" or "from/of <Org>", or preceded by a role or an honorific."""
     a, b = toks[0].i, toks[-1].i + 1
-    if b + 1 < len(doc) and doc[b].text == "," and LEX.is_role_head(_first_role_head(doc, b + 1)):
+    if b + 1 < len(doc) and doc[b].text == "," and is_role_word(_first_role_head(doc, b + 1)):
         return True
-    if b < len(doc) and doc[b].lower_ == "from":
+    if b < len(doc) and doc[b].lower_ == "from" and len(toks) >= 2 and not ({t.ent_type_ for t in toks} & {"GPE", "LOC", "NORP"}):
         return True
-    if a > 0 and (LEX.is_role_head(doc[a - 1].text) or LEX.is_honorific(doc[a - 1].text)):
+    if a > 0 and (is_role_word(doc[a - 1].text) or LEX.is_honorific(doc[a - 1].text)):
         return True
     return False
 
@@ -322,7 +358,7 @@ def _person_context(doc: Doc, toks: list[Token]) -> bool:
 def _first_role_head(doc: Doc, i: int) -> str:
     """The first capitalised word from i that is a role head, within a few words ("Project Manager")."""
     for j in range(i, min(i + 5, len(doc))):
-        if LEX.is_role_head(doc[j].text):
+        if is_role_word(doc[j].text):
             return doc[j].text
         if not doc[j].text[:1].isupper():
             break

@@ -38,10 +38,34 @@ def sentence_guard(doc: Doc) -> Doc:
     return doc
 
 
+@Language.component("kg_hyphen_words")
+def hyphen_words(doc: Doc) -> Doc:
+    """Re-join words the tokenizer split at a hyphen ("Director-General", "Capacity-building"),
+    so that rules and the tagger see one word, as the text does."""
+    spans = []
+    i = 0
+    while i < len(doc) - 2:
+        a, h, b = doc[i], doc[i + 1], doc[i + 2]
+        if h.text == "-" and not a.whitespace_ and not h.whitespace_ and a.is_alpha and b.is_alpha:
+            j = i + 2
+            while j + 2 < len(doc) and not doc[j].whitespace_ and doc[j + 1].text == "-" and not doc[j + 1].whitespace_ and doc[j + 2].is_alpha:
+                j += 2
+            spans.append(doc[i:j + 1])
+            i = j + 1
+        else:
+            i += 1
+    if spans:
+        with doc.retokenize() as retok:
+            for span in spans:
+                retok.merge(span)
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The spaCy pipeline, loaded once per process from the installed model package (never downloaded)."""
     nlp = spacy.load(MODEL)
+    nlp.add_pipe("kg_hyphen_words", last=True)  # after the statistical parts, which were trained on split words
     nlp.add_pipe("kg_sentence_guard", before="parser")
     return nlp
 
