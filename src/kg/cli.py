@@ -57,14 +57,20 @@ def ingest(
     progress = None
     try:
         if sys.stderr.isatty():
+            from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+            # The progress bar and the rejection lines go to stderr; the lines are printed as
+            # they are (no markup: a file named "x[/y].txt" must neither crash nor be mangled)
+            # and never wrapped, so each rejected input stays one line.
             progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} articles"),
-                                TimeElapsedColumn(), transient=True)
+                                TimeElapsedColumn(), transient=True, console=Console(stderr=True))
             progress.start()
             task = progress.add_task("ingesting", total=None)
             on_article = lambda: progress.advance(task)  # noqa: E731
-            on_error = progress.console.print
+
+            def on_error(line: str) -> None:
+                progress.console.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
         else:
             on_article, on_error = (lambda: None), _err
         summary = run(paths, target, settings, on_error=on_error, on_article=on_article)

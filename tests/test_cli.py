@@ -1,0 +1,74 @@
+"""``kg ingest`` on a terminal: the progress display must not change what is reported."""
+from __future__ import annotations
+
+import os
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pty = pytest.importorskip("pty")
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLES = ROOT / "data" / "articles"
+
+
+def kg_command() -> list[str]:
+    exe = Path(sys.executable).parent / "kg"
+    found = shutil.which("kg", path=str(exe.parent))
+    return [found] if found else [sys.executable, "-m", "kg.cli"]
+
+
+def run_with_tty_stderr(args: list[str], cwd: Path, timeout: float = 120) -> tuple[int, str, str]:
+    """Run with stderr on a pseudo-terminal (so the rich progress display is on) and stdout piped."""
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env["COLUMNS"] = "60"  # a narrow terminal: long lines must still not be wrapped
+    proc = subprocess.Popen(kg_command() + args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=slave,
+                            stdin=subprocess.DEVNULL)
+    os.close(slave)
+    err = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                err += chunk
+            elif proc.poll() is not None:
+                break
+        out = proc.stdout.read()
+        proc.wait(timeout=max(1, deadline - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def test_rejection_lines_on_a_terminal_are_verbatim_on_stderr(tmp_path):
+    """With a terminal, rejected inputs were printed through rich markup on stdout: a name with
+    ``[draft]`` lost it, and a name with ``[/y]`` crashed the whole ingest (MarkupError)."""
+    folder = tmp_path / "in"
+    (folder / "x[").mkdir(parents=True)
+    (folder / "x[" / "y].docx").write_text("hi")
+    long_name = "notes[draft]_" + "a" * 80 + ".docx"
+    (folder / long_name).write_text("hi")
+    shutil.copy(ARTICLES / "02_iceki_kut_draft_mou_talks.md", folder)
+    rc, out, err = run_with_tty_stderr(["ingest", "in", "--store", "store"], cwd=tmp_path)
+    assert "Traceback" not in err and "MarkupError" not in err, err[-2000:]
+    assert rc == 1, err[-2000:]
+    assert out == ""  # nothing of the report on stdout
+    assert "in/x[/y].docx: unsupported file type .docx" in err
+    assert f"in/{long_name}: unsupported file type .docx" in err  # whole, on one line
+    assert "1 accepted, 2 rejected" in err
