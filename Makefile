@@ -1,0 +1,68 @@
+# CoopKG: set-up, demo and tests.  `make demo` and `make test` are all a new machine needs
+# (Python 3.11+, make and Java 17+; the first run downloads about 400 MB from PyPI).
+
+SHELL        := /bin/bash
+PYTHON       ?= python3
+VENV         := .venv
+BIN          := $(VENV)/bin
+STAMP        := $(VENV)/.installed
+DEMO_STORE   := var/demo-store
+# Wall-clock limit for the whole test run, in seconds (the suite takes a few minutes).
+TEST_TIMEOUT ?= 1800
+PYTEST_ARGS  ?=
+
+# pip-compile must see PyPI only, so the lock's hashes are those of the files PyPI serves
+# (no local mirror, find-links or constraint file from the machine's pip configuration).
+PYPI_ONLY    := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
+                    -u PIP_NO_INDEX PIP_CONFIG_FILE=/dev/null
+
+.PHONY: venv demo test lock clean check-python check-java
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "CoopKG needs Python 3.11 or newer; '$(PYTHON)' is: $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
+	  echo "Install it, or run e.g. 'make PYTHON=python3.12 ...'." >&2; exit 1; }
+
+check-java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "make test: Java 17+ is needed (the HermiT reasoner in the ontology tests runs on it)." >&2; \
+	  echo "Install it, e.g. 'sudo apt-get install openjdk-17-jre-headless', and run 'make test' again." >&2; exit 1; }
+
+# The virtualenv, installed from the lock (exact versions, hashes checked), then the project
+# itself in editable mode.  Redone only when requirements.lock or pyproject.toml change.
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml | check-python
+	@[ -x $(BIN)/python ] || { echo "$(PYTHON) -m venv $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/pip install --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+# Ingest the demo corpus into a fresh store and ask it two questions.
+demo: venv
+	rm -rf $(DEMO_STORE)
+	$(BIN)/kg ingest data/articles --store $(DEMO_STORE)
+	@echo; echo "== Who holds which post in which organisation (queries/demo-posts.rq)"
+	$(BIN)/kg query -f queries/demo-posts.rq --store $(DEMO_STORE)
+	@echo; echo "== Agreements, parties and status per article (queries/demo-agreements.rq)"
+	$(BIN)/kg query -f queries/demo-agreements.rq --store $(DEMO_STORE)
+	@echo; echo "The store is in $(DEMO_STORE); try: $(BIN)/kg stats --store $(DEMO_STORE)"
+
+# The test suite.  Its extra needs are in the lock (pytest, and the `oxigraph` package, whose
+# server the remote-store tests start); Java must be installed (check-java says how).
+# pytest exits 5 when it collects no tests: make treats that as a failure, as it should.
+test: venv check-java
+	timeout $(TEST_TIMEOUT) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Regenerate requirements.lock from pyproject.toml (dependencies + the `test` extra), with hashes.
+# --allow-unsafe pins setuptools too: spaCy needs it at run time, and Python 3.12+ venvs lack it.
+lock: check-python
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	@[ -x $(BIN)/pip-compile ] || $(BIN)/pip install pip-tools
+	$(PYPI_ONLY) $(BIN)/pip-compile --generate-hashes --allow-unsafe --extra test --strip-extras \
+	    --index-url https://pypi.org/simple --no-emit-index-url --no-emit-find-links \
+	    -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) $(DEMO_STORE) build dist src/*.egg-info .pytest_cache
+	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
