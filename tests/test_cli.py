@@ -72,3 +72,25 @@ def test_rejection_lines_on_a_terminal_are_verbatim_on_stderr(tmp_path):
     assert "in/x[/y].docx: unsupported file type .docx" in err
     assert f"in/{long_name}: unsupported file type .docx" in err  # whole, on one line
     assert "1 accepted, 2 rejected" in err
+
+
+def test_query_table_shows_values_verbatim(tmp_path):
+    """``--format table`` rendered values as rich markup: "[draft]" vanished and "[/x]" crashed."""
+    store = tmp_path / "store"
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
+    with open_store(store) as s:  # an (almost) empty store is enough
+        s.replace_graph(ox.NamedNode("http://example.org/g"),
+                        [ox.Triple(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
+                                   ox.Literal("x"))])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env["COLUMNS"] = "200"
+    q = 'SELECT ?x WHERE { VALUES ?x { "see [draft] text" "end [/x] here" } }'
+    r = subprocess.run(kg_command() + ["query", q, "--store", str(store), "--format", "table"], cwd=tmp_path,
+                       env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "see [draft] text" in r.stdout
+    assert "end [/x] here" in r.stdout
+    assert "2 row(s)" in r.stdout

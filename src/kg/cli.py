@@ -148,6 +148,7 @@ def _table(result) -> None:
     import pyoxigraph as ox
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     if isinstance(result, ox.QueryBoolean):
@@ -156,7 +157,8 @@ def _table(result) -> None:
     table = Table(*[v.value for v in result.variables])
     rows = 0
     for solution in result:
-        table.add_row(*[_cell(solution[v]) for v in result.variables])
+        # Text, not str: values are data, never rich markup ("[/x]" in a literal must not crash)
+        table.add_row(*[Text(_cell(solution[v])) for v in result.variables])
         rows += 1
     console.print(table)
     console.print(f"{rows} row(s)")
