@@ -195,6 +195,14 @@ def test_other_order_and_one_by_one_give_same_quads(demo_quads, tmp_path):
         assert api_export(store) == demo_quads
 
 
+def test_two_jobs_give_the_same_quads(demo_quads, tmp_path):
+    store = tmp_path / "store"
+    r = run_kg("ingest", *ARTICLE_FILES, "--store", store, "--jobs", 2, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert f"{DEMO_ARTICLES} accepted, 0 rejected" in r.stderr
+    assert export_quads(store, tmp_path) == demo_quads
+
+
 def test_demo_folder_holds_only_articles(tmp_path):
     """``kg ingest data/articles`` (the contract's command) should give the 18 articles; the
     folder's README.md is read as a 19th "article" today."""
@@ -214,7 +222,7 @@ def test_sigkill_halfway_then_rerun_equals_clean_run(tmp_path):
     from kg.sources import read
 
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 64)  # 64 files, 72 articles: 5 batches of 16
+    make_corpus(corpus, 40)  # 40 files, 45 articles: 3 batches of 16
     total = sum(1 for item in read([corpus]) if hasattr(item, "id"))
     store = tmp_path / "store"
     proc = popen_kg("ingest", corpus, "--store", store, cwd=tmp_path)
