@@ -94,3 +94,69 @@ def test_query_table_shows_values_verbatim(tmp_path):
     assert "see [draft] text" in r.stdout
     assert "end [/x] here" in r.stdout
     assert "2 row(s)" in r.stdout
+
+
+def _closed_port_url() -> str:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"  # nothing listens there any more
+
+
+@pytest.mark.parametrize("args", [
+    ["stats"],
+    ["export"],
+    ["query", "ASK { ?s ?p ?o }", "--format", "json"],
+    ["ingest", str(ARTICLES / "02_iceki_kut_draft_mou_talks.md")],
+])
+def test_unreachable_server_exits_2_with_one_line(tmp_path, args):
+    """``kg stats`` and ``kg export`` let the StoreError escape: a traceback and exit 1."""
+    url = _closed_port_url()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    r = subprocess.run(kg_command() + args + ["--store", url], cwd=tmp_path, env=env, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2, r.stderr[-2000:]
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, r.stderr[-2000:]
+    assert "cannot reach SPARQL server" in lines[0] and url in lines[0]
+    assert r.stdout == ""
+
+
+def test_export_to_a_closed_pipe_is_quiet(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
+    store = tmp_path / "store"
+    with open_store(store) as s:
+        s.replace_graph(ox.NamedNode("http://example.org/g"),
+                        [ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"),
+                                   ox.Literal("x" * 200)) for i in range(5000)])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    proc = subprocess.Popen(kg_command() + ["export", "--store", str(store), "--format", "nquads"], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # like `kg export | head -1`
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert first.startswith(b"<http://example.org/s")
+    assert "Traceback" not in err and "Error" not in err, err[-2000:]
+
+
+def test_export_to_unwritable_file_exits_2(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
+    store = tmp_path / "store"
+    with open_store(store) as s:
+        s.replace_graph(ox.NamedNode("http://example.org/g"),
+                        [ox.Triple(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
+                                   ox.Literal("x"))])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    r = subprocess.run(kg_command() + ["export", "--store", str(store), "-o", str(tmp_path / "no" / "dir.trig")],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and "dir.trig" in r.stderr

@@ -5,6 +5,7 @@ starts fast.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -222,14 +223,28 @@ def export(
     if fmt not in formats:
         _err(f"kg export: --format must be one of {', '.join(formats)}")
         raise typer.Exit(2)
+    from .store import StoreError
+
     target = _open(store, read_only=True)
-    if output is None:
-        target.export(sys.stdout.buffer, formats[fmt])
-        sys.stdout.buffer.flush()
-    else:
-        with output.open("wb") as fh:
-            target.export(fh, formats[fmt])
-    target.close()
+    try:
+        if output is None:
+            target.export(sys.stdout.buffer, formats[fmt])
+            sys.stdout.buffer.flush()
+        else:
+            with output.open("wb") as fh:
+                target.export(fh, formats[fmt])
+    except (StoreError, BrokenPipeError) as exc:
+        if isinstance(exc, BrokenPipeError) or isinstance(exc.__context__, BrokenPipeError):
+            # the reader went away (kg export | head): stop quietly, as Unix tools do
+            sys.stdout = open(os.devnull, "w")
+            raise typer.Exit(141)
+        _err(f"kg: {exc}")
+        raise typer.Exit(2)
+    except OSError as exc:
+        _err(f"kg export: cannot write {output}: {exc.strerror or exc}")
+        raise typer.Exit(2)
+    finally:
+        target.close()
 
 
 @app.command()
@@ -238,10 +253,18 @@ def stats(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP))
 
     Example: kg stats --store ./store
     """
+    from .store import StoreError
+
     target = _open(store, read_only=True)
-    for name, value in target.stats().items():
+    try:
+        counts = target.stats()
+    except StoreError as exc:
+        _err(f"kg: {exc}")
+        raise typer.Exit(2)
+    finally:
+        target.close()
+    for name, value in counts.items():
         typer.echo(f"{name:15} {value}")
-    target.close()
 
 
 def main() -> None:
