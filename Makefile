@@ -19,9 +19,10 @@ PYPI_ONLY    := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u
 .PHONY: venv demo test lock clean check-python check-java
 
 check-python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-	  echo "CoopKG needs Python 3.11 or newer; '$(PYTHON)' is: $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
-	  echo "Install it, or run e.g. 'make PYTHON=python3.12 ...'." >&2; exit 1; }
+	@v=$$($(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) || v="not found"; \
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "CoopKG needs Python 3.11 or newer; '$(PYTHON)' is $$v." >&2; \
+	  echo "Install Python 3.11+, or name it: make PYTHON=python3.12 ..." >&2; exit 1; }
 
 check-java:
 	@command -v java >/dev/null 2>&1 || { \
@@ -65,4 +66,5 @@ lock: check-python
 
 clean:
 	rm -rf $(VENV) $(DEMO_STORE) build dist src/*.egg-info .pytest_cache
+	@rmdir var 2>/dev/null || true
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
