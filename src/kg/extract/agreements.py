@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 from spacy.tokens import Span as SpacySpan
 
@@ -19,21 +20,23 @@ from .entities import ArticleEntities
 from .names import Phrase
 
 TERMS = [
-    ("MemorandumOfUnderstanding", re.compile(r"\b(memorand(um|a) of understanding|MoUs?|MOUs?)\b")),
+    ("MemorandumOfUnderstanding", re.compile(r"\b(memorand(um|a) of understanding|MoUs?|MOUs?)\b", re.I)),
     ("CooperationAgreement", re.compile(r"\b((cooperation|co-operation|collaboration|partnership|framework)\s+(agreement|accord)s?|agreements?\s+(on|of)\s+(\w+\s+){0,2}(cooperation|collaboration))\b", re.I)),
     ("Agreement", re.compile(r"\b((bilateral|strategic|formal|joint|research|exchange|licen[cs]e|framework)\s+agreements?|letters? of intent|(cooperation\s+)?protocols?\s+(on|of|for)\b|agreements?\b(?=\s+(was|were|has been|have been)\s+signed)|signed\s+(an?|the)\s+agreement)", re.I)),
 ]
-# checked in this order: the first cue found decides
+# checked in this order: the first cue found in a sentence decides
 STATUS_CUES = [
-    ("Renewed", r"\b(renew\w*|extension of|extend(ed|ing)? the)\b"),
-    ("Expired", r"\b(expired?|terminated|lapsed)\b"),
-    ("Planned", r"\b(will|would|shall|plans? to|planning to|intends? to|to be|agreed to|expected to|going to|ready to|hope[sd]? to)\s+(\w+\s+){0,2}(sign|conclude|renew)\w*\b"),
-    ("UnderNegotiation", r"\b(draft\w*|negotiat\w*|discuss\w*|speed\w* up|signing process|finali[sz]\w*|consult\w*|work(ed|ing)? (towards?|on)|prepar\w*|under consideration|revis\w*)\b"),
+    ("Renewed", r"\b(renewed|(renewal|extension)\s+of\s+(\w+\s+){0,4}(was|were|has been|have been)?\s*signed|extended (the|its|their)\b)"),
+    ("Planned", r"\b((will|would|shall|plans? to|planning to|intends? to|to be|agreed to|expected to|going to|ready to|hope[sd]? to|decided to)\s+(\w+\s+){0,2}(sign|conclude|renew)\w*|propos\w*|future|potential|possible|prospective|work(ed|ing)? towards?)\b"),
+    ("UnderNegotiation", r"\b(draft\w*|negotiat\w*|discuss\w*|speed\w* up|signing process|finali[sz]\w*|consult\w*|prepar\w*|under consideration|revis\w*)\b"),
     ("Signed", r"\b(signed|signing|inked|concluded|entered into)\b"),
-    ("InForce", r"\b(continuity|framework of|based on|in force|existing|implement\w*|in accordance with|under the|pursuant to|valid)\b"),
+    ("InForce", r"\b(continuity|framework of|based on|in force|existing|implement\w*|in accordance with|pursuant to|valid|carried out under|under (the|their|its) (\w+\s+){0,2}(mou|memorandum|agreement))\b"),
+    ("Expired", r"\b(expired|terminated|lapsed)\b"),
 ]
 SIDES = re.compile(r"\b(two sides|both sides|both parties|two parties|the parties|two institutions|both institutions|two organi[sz]ations|the sides)\b", re.I)
-MERGE_ORDER = ["StatusUnknown", "Planned", "UnderNegotiation", "InForce", "Signed", "Renewed", "Expired"]
+# What an article says about an agreement overall: the strongest state any sentence reports.
+MERGE_ORDER = ["StatusUnknown", "Planned", "UnderNegotiation", "Expired", "InForce", "Signed", "Renewed"]
+OLD_SIGNING_DAYS = 60  # a signing this long before the article's own date is history: the agreement is in force
 TYPE_LABEL = {"MemorandumOfUnderstanding": "Memorandum of Understanding", "CooperationAgreement": "Cooperation agreement",
               "Agreement": "Agreement"}
 
@@ -70,40 +73,77 @@ def sides(phrases: list[Phrase], ents: ArticleEntities) -> list[Entity]:
 
 def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phrase], ents: ArticleEntities,
          dates: list[DateMention]) -> list[Agreement]:
-    found: dict[str, Agreement] = {}
-    main = None
+    """One Agreement per type and set of parties; later mentions add evidence and may move the status."""
+    found: list[Agreement] = []
+    main: list[Entity] | None = None
+    reference = _reference_date(dates)
     for s_idx, sent in enumerate(sents):
         text = sent.text
         for atype, pat in TERMS:
-            m = pat.search(text)
-            if m is None:
+            if pat.search(text) is None:
                 continue
             status = status_of(text)
-            parties = _parties(phrases, ents, s_idx)
-            if SIDES.search(text) or len(parties) < 2:
+            sdates = [d for d in dates if sent.start_char <= d.begin < sent.end_char]
+            if status == "Signed" and sdates and _days_before(sdates[0].start, reference) > OLD_SIGNING_DAYS:
+                status = "InForce"
+            parties, explicit = _parties(phrases, ents, s_idx, doc)
+            if SIDES.search(text) and not explicit:  # "between the two sides": the article's two sides
+                main = main if main is not None else sides(phrases, ents)
+                parties = list(main)
+            elif len(parties) < 2:
                 main = main if main is not None else sides(phrases, ents)
                 for e in main:
                     if len(parties) >= 2:
                         break
                     if e not in parties and not any(_top(p) is e for p in parties):
                         parties.append(e)
-            a = found.get(atype)
+            a = _same(found, atype, parties)
             if a is None:
-                a = found[atype] = Agreement(atype, "", [sentences[s_idx]], parties, status)
+                a = Agreement(atype, "", [sentences[s_idx]], parties, status)
+                found.append(a)
+                a.date = sdates[0].start if sdates and status != "Planned" else None
             else:
                 a.evidence.append(sentences[s_idx])
-                a.parties += [p for p in parties if p not in a.parties]
                 if MERGE_ORDER.index(status) > MERGE_ORDER.index(a.status):
                     a.status = status
-            if status in ("Signed", "Renewed") and a.date is None:
-                sdates = [d for d in dates if sent.start_char <= d.begin < sent.end_char]
-                if sdates:
+                    if sdates:  # the date that goes with the status that counts
+                        a.date = sdates[0].start
+                elif a.date is None and sdates and status == a.status:
                     a.date = sdates[0].start
             break  # one agreement per sentence
-    for a in found.values():
+    for a in found:
         names = " and ".join(_top(p).name for p in a.parties[:3])
         a.label = f"{TYPE_LABEL[a.type]} between {names}" if len(a.parties) > 1 else TYPE_LABEL[a.type] + (f" of {names}" if names else "")
-    return [a for a in found.values() if a.parties]
+    return [a for a in found if a.parties]
+
+
+def _as_date(value: date | str) -> date:
+    if isinstance(value, date):
+        return value
+    parts = [int(x) for x in value.split("-")] + [1, 1]
+    return date(parts[0], parts[1], 1)
+
+
+def _reference_date(dates: list[DateMention]) -> date | None:
+    """The article's own time: the latest date it mentions (publication included, when known)."""
+    known = [_as_date(d.end or d.start) for d in dates if d.explicit_year or isinstance(d.start, date)]
+    return max(known) if known else None
+
+
+def _days_before(value: date | str, reference: date | None) -> int:
+    return (reference - _as_date(value)).days if reference else 0
+
+
+def _same(found: list[Agreement], atype: str, parties: list[Entity]) -> Agreement | None:
+    """The agreement already found that this mention names: same type, same top-level parties."""
+    tops = {id(_top(p)) for p in parties}
+    for a in reversed(found):
+        if a.type != atype:
+            continue
+        theirs = {id(_top(p)) for p in a.parties}
+        if tops == theirs or (len(tops) < 2 and tops <= theirs):
+            return a
+    return None
 
 
 def _top(e: Entity) -> Entity:
@@ -112,12 +152,33 @@ def _top(e: Entity) -> Entity:
     return e
 
 
-def _parties(phrases: list[Phrase], ents: ArticleEntities, s_idx: int) -> list[Entity]:
-    out: list[Entity] = []
+def _parties(phrases: list[Phrase], ents: ArticleEntities, s_idx: int, doc=None) -> tuple[list[Entity], bool]:
+    """Organisations in party position: "between A and B" first, else subjects and "with B", else
+    every organisation of the sentence; and whether two were found in party position."""
+    ranked: dict[int, list[Entity]] = {1: [], 2: [], 3: []}
     for p in phrases:
         if p.sent != s_idx:
             continue
         e = ents.get(p)
-        if e is not None and e.kind == "Organisation" and e not in out:
-            out.append(e)
-    return out
+        if e is None or e.kind != "Organisation":
+            continue
+        rank = _party_rank(doc[p.tokens[1] - 1]) if doc is not None else 3
+        if all(e not in group for group in ranked.values()):
+            ranked[rank].append(e)
+    best = ranked[1] if len(ranked[1]) >= 2 else ranked[1] + ranked[2]
+    return (best, True) if len(best) >= 2 else (best or ranked[3], False)
+
+
+def _party_rank(tok) -> int:
+    """1: "between A and B"; 2: a subject, "with B", "their MoU"; 3: anywhere else."""
+    for _ in range(6):
+        if tok.dep_ == "pobj" and tok.head.lower_ in ("between", "among"):
+            return 1
+        if tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.lower_ == "with"):
+            return 2
+        if tok.dep_ == "poss" and tok.head.lower_ in ("mou", "memorandum", "agreement"):
+            return 2
+        if tok.dep_ not in ("conj", "compound", "appos", "flat") or tok.head == tok:
+            return 3
+        tok = tok.head
+    return 3

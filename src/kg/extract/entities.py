@@ -97,8 +97,11 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
         out.entities.append(e)
         return e
 
+    bare: list[Phrase] = []  # "the Board", "the Centre": resolved once every full name is known
     for p in phrases:
-        if p.kind == "Organisation":
+        if p.kind == "Organisation" and not p.parent and LEX.org_head(p.text):
+            bare.append(p)
+        elif p.kind == "Organisation":
             words = p.text.split()
             if words and words[0] in non_org and p.parent == words[0]:  # "DRR Knowledge Service System"
                 p.parent, p.unit = None, None
@@ -126,8 +129,12 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
             else:
                 e = org(p.text)
             if p.acronym and p.acronym not in non_org:
-                e.aliases.add(p.acronym)
-                orgs.setdefault(norm(p.acronym), e)
+                target = e
+                # "the Governing Board of the International Centre ... (ICEKI)": the acronym is the parent's
+                if e.parent is not None and norm(acronyms.get(p.acronym, "")) in {norm(e.parent.name)} | {norm(x) for x in e.parent.aliases}:
+                    target = e.parent
+                target.aliases.add(p.acronym)
+                orgs.setdefault(norm(p.acronym), target)
             # an acronym first seen alone, its long form named later: the long form is the label
             if is_acronym(e.name) and not is_acronym(p.text) and norm(p.text) != norm(e.name):
                 e.aliases.add(e.name)
@@ -147,10 +154,79 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
                 e = places[key] = Entity("Place", p.text)
                 out.entities.append(e)
             _mention(out, p, e)
-    # expand remaining aliases of units defined through a non-org acronym
+    _resolve_bare(out, bare, phrases)
+    _unit_parents(out, phrases)
     for e in out.entities:
         e.aliases.discard(e.name)
     return out
+
+
+def _top_level(e: Entity) -> Entity:
+    while e.parent is not None:
+        e = e.parent
+    return e
+
+
+def main_organisation(out: ArticleEntities, phrases: list[Phrase]) -> Entity | None:
+    """The organisation the article is most about: the most mentioned, units counting for their parent."""
+    counts: dict[int, int] = {}
+    by_id = {}
+    for p in phrases:
+        e = out.get(p)
+        if e is not None and e.kind == "Organisation":
+            top = _top_level(e)
+            counts[id(top)] = counts.get(id(top), 0) + 1
+            by_id[id(top)] = top
+    return by_id[max(counts, key=counts.get)] if counts else None
+
+
+def _resolve_bare(out: ArticleEntities, bare: list[Phrase], phrases: list[Phrase]) -> None:
+    """"the Board", "the Centre", "the Secretariat": the organisation of the article so named, or a
+    unit of the article's main organisation."""
+    main = None
+    for p in bare:
+        head = p.text.lower()
+        named = [e for e in out.entities if e.kind == "Organisation" and head in e.name.lower().split()
+                 and e.name.lower() != head]
+        before = [e for e in named if any(m.start < p.start for m in e.mentions)]
+        target = (before or named or [None])[-1] if (before or named) else None
+        if target is None and LEX.org_head(p.text) == "unit":
+            main = main or main_organisation(out, phrases)
+            if main is None:
+                continue
+            short = sorted((a for a in main.aliases | {main.name} if is_acronym(a)), key=len)
+            name = f"{(short or [main.name])[0]} {p.text}"
+            target = next((e for e in out.entities if e.name == name), None)
+            if target is None:
+                target = Entity("Organisation", name, parent=main)
+                out.entities.append(target)
+            target.aliases.add(p.text)
+        if target is not None:
+            _mention(out, p, target)
+
+
+def _unit_parents(out: ArticleEntities, phrases: list[Phrase]) -> None:
+    """A unit named without its parent ("Division of Hydrology") belongs to the organisation named
+    just before it in the same sentence ("representatives of UNESCO, including the Division of ...")."""
+    for i, p in enumerate(phrases):
+        e = out.get(p)
+        if e is None or e.kind != "Organisation" or e.parent is not None:
+            continue
+        words = norm(e.name).split()
+        if not words or LEX.org_head(words[0]) != "unit":
+            continue
+        for q in reversed(phrases[:i]):
+            if q.sent != p.sent:
+                break
+            f = out.get(q)
+            if f is not None and f.kind == "Organisation" and f.parent is None and f is not e \
+                    and LEX.org_head(norm(f.name).split()[0]) != "unit":
+                e.parent = f
+                break
+            # "UNESCO Headquarters": an organisation named inside a place
+            if q.kind == "Place" and q.text.split()[0] in {x.name for x in out.entities if x.kind == "Organisation"}:
+                e.parent = next(x for x in out.entities if x.kind == "Organisation" and x.name == q.text.split()[0])
+                break
 
 
 def _expand(name: str, acronyms: dict[str, str], non_org: set[str]) -> str:

@@ -227,6 +227,12 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         if hon and out:
             out[0].honorific = hon
         return out
+    # "the Faculty of Engineering and the International Centre for X": two institutions, not one
+    for k in range(a + 1, b - 1):
+        if doc[k].lower_ == "and" and any(LEX.org_head(t.text) for t in doc[a:k]):
+            r = k + 1 + (doc[k + 1].lower_ == "the")
+            if any(LEX.org_head(t.text) for t in doc[r:b]) or (r + 1 == b and is_acronym(doc[r].text)):
+                return out + _classify(doc, a, k, s_idx) + _classify(doc, r, b, s_idx)
     # "Rovani Sigamoney of the Section for X": a person's name joined to an organisation by "of"
     for k in range(a + 2, min(b - 1, a + 5)):
         if doc[k].lower_ != "of":
@@ -315,6 +321,9 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
         return "Place", None, None
     heads = [i for i, w in enumerate(words) if LEX.org_head(w)]
     acronyms = [i for i, w in enumerate(words) if is_acronym(w)]
+    # "ZHANG Min": a surname in capitals, as some news writes Chinese names
+    if len(words) == 2 and acronyms == [0] and words[1][:1].isupper() and words[1][1:].islower() and not heads:
+        return "Person", None, None
     if heads or (acronyms and len(words) <= 2 and not (ents & {"PERSON", "GPE", "LOC"} and len(words) == 1 and not acronyms)):
         parent, unit = _split_unit(doc, toks)
         return "Organisation", parent, unit
