@@ -160,3 +160,46 @@ def test_export_to_unwritable_file_exits_2(tmp_path):
                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and "dir.trig" in r.stderr
+
+
+def test_ctrl_c_during_ingest_is_one_line_and_resumable(tmp_path):
+    import signal
+
+    from kg.store import open_store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = sorted(p for p in ARTICLES.iterdir() if p.name[:2].isdigit())
+    for f in files:
+        shutil.copy(f, folder)
+    store = tmp_path / "store"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    proc = subprocess.Popen(kg_command() + ["ingest", str(folder), "--store", str(store)], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            if (store / "CURRENT").exists():
+                s = open_store(store, read_only=True)
+                try:
+                    n = sum("/article/" in g.value for g in s.graphs())
+                finally:
+                    s.close()
+                if n:
+                    break
+            time.sleep(0.1)
+        assert proc.poll() is None, "ingest ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err[-2000:]
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "interrupted" in lines[0], err[-2000:]
+    r = subprocess.run(kg_command() + ["ingest", str(folder), "--store", str(store)], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "18 accepted, 0 rejected" in r.stderr

@@ -78,6 +78,10 @@ def ingest(
     except StoreError as exc:
         _err(f"kg: {exc}")
         raise typer.Exit(2)
+    except KeyboardInterrupt:
+        # Each article is stored whole in one transaction, so what is stored is complete.
+        _err("kg ingest: interrupted; the articles stored so far are complete, run it again to finish")
+        raise typer.Exit(130)
     finally:
         if progress is not None:
             progress.stop()
