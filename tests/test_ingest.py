@@ -524,3 +524,30 @@ def test_validate_demo_corpus(work):
     assert len(conforming) >= DEMO_ARTICLES
     assert len(conforming) == len(lines)
     assert not (work / "store").exists()  # validate stores nothing
+
+
+# --- a text spaCy cannot take -------------------------------------------------------------------
+
+def test_text_longer_than_spacy_limit_is_rejected_alone(tmp_path):
+    """A 1.1 MB article (under --max-bytes) made nlp.pipe raise for its whole batch: the ingest
+    died with a traceback and the good articles of the batch were lost."""
+    from kg.ingest import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long_file = folder / "00_long.txt"
+    long_file.write_text((ENGLISH + "\n\n") * 4500, encoding="utf-8")
+    assert 1_000_000 < long_file.stat().st_size < Settings().max_bytes
+    shutil.copy(ARTICLE_FILES[1], folder)
+    errors: list[str] = []
+    with open_store(tmp_path / "store") as store:
+        summary = ingest([folder], store, Settings(), on_error=errors.append)
+        assert summary.accepted == 1
+        assert len(errors) == 1 and str(long_file) in errors[0] and "too long" in errors[0], errors
+        assert sum("/article/" in g.value for g in store.graphs()) == 1
+
+    r = run_kg("validate", folder, cwd=tmp_path)
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert "Traceback" not in r.stderr
+    assert f"{long_file}: too long" in r.stderr
+    assert r.stdout.strip().endswith(": conforms")

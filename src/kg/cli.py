@@ -201,7 +201,13 @@ def validate(
             _err(str(item))
             bad += 1
             continue
-        report: Report = processor.report(item)
+        try:
+            report: Report = processor.report(item)
+        except Exception as exc:  # too long for spaCy, or an extraction bug: this article only
+            reason = str(exc) if isinstance(exc, ValueError) else f"extraction failed: {type(exc).__name__}: {exc}"
+            _err(f"{item.source}: {reason}")
+            bad += 1
+            continue
         if report.conforms:
             typer.echo(f"{item.source}: conforms")
         else:

@@ -80,19 +80,26 @@ class Processor:
 
     def report(self, article: Article):
         """The validation report of one article's graph (for ``kg validate``)."""
-        g, _ = self.graph(self.nlp(article.text), article, {})
+        (doc,) = self._parse([article])
+        if isinstance(doc, str):
+            raise ValueError(doc)
+        g, _ = self.graph(doc, article, {})
         return self.validator.validate(g)
 
     def process(self, articles: list[Article]) -> list[Outcome]:
         from .rdf import article_iri
 
         t0 = time.perf_counter()
-        docs = list(self.nlp.pipe([a.text for a in articles], batch_size=CHUNK))
+        docs = self._parse(articles)
         nlp_share = (time.perf_counter() - t0) / max(1, len(articles))
         out = []
         for doc, article in zip(docs, articles):
             graph = str(article_iri(self.base, article.id))
             o = Outcome(article.source, graph, timings={"nlp": nlp_share})
+            if isinstance(doc, str):  # spaCy could not parse this one
+                o.error = doc
+                out.append(o)
+                continue
             try:
                 g, o.facts = self.graph(doc, article, o.timings)
                 t = time.perf_counter()
@@ -111,6 +118,32 @@ class Processor:
                 o.error = f"extraction failed: {type(exc).__name__}: {exc}"
             out.append(o)
         return out
+
+
+    def _parse(self, articles: list[Article]) -> list:
+        """A spaCy Doc per article, or the reason it cannot be parsed (a str), in order.
+
+        A text longer than ``nlp.max_length`` makes spaCy raise for the whole batch, so it is
+        rejected here; if the batch fails anyway, the articles are parsed one by one so that one
+        bad text never loses the others."""
+        limit = self.nlp.max_length
+        fits = [a for a in articles if len(a.text) <= limit]
+        try:
+            parsed = iter(list(self.nlp.pipe([a.text for a in fits], batch_size=CHUNK)))
+        except Exception:
+            parsed = None
+        docs: list = []
+        for a in articles:
+            if len(a.text) > limit:
+                docs.append(f"too long for the language model ({len(a.text):,} characters, limit {limit:,})")
+            elif parsed is not None:
+                docs.append(next(parsed))
+            else:
+                try:
+                    docs.append(self.nlp(a.text))
+                except Exception as exc:
+                    docs.append(f"extraction failed: {type(exc).__name__}: {exc}")
+        return docs
 
 
 _worker: Processor | None = None
