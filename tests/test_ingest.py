@@ -287,10 +287,17 @@ def test_usage_errors_exit_2(tmp_path):
     r = run_kg("ingest", ARTICLE_FILES[0], "--no-such-option", cwd=tmp_path, timeout=60)
     assert r.returncode == 2
     assert "no-such-option" in r.stderr and "Traceback" not in r.stderr
-    assert not (tmp_path / "store").exists()
     assert run_kg("ingest", cwd=tmp_path, timeout=60).returncode == 2  # no PATH
     assert run_kg("frobnicate", cwd=tmp_path, timeout=60).returncode == 2
     assert run_kg("ingest", ARTICLE_FILES[0], "--jobs", "0", cwd=tmp_path, timeout=60).returncode == 2
+    assert run_kg("ingest", ARTICLE_FILES[0], "--max-bytes", "0", cwd=tmp_path, timeout=60).returncode == 2
+    # a base that makes no absolute IRIs was a SyntaxError traceback after the ontology was stored
+    r = run_kg("ingest", ARTICLE_FILES[0], "--base", "notaniri", "--store", tmp_path / "s", cwd=tmp_path, timeout=60)
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "notaniri" in r.stderr
+    assert not (tmp_path / "s").exists()
+    assert not (tmp_path / "store").exists()
 
 
 # --- bad input -------------------------------------------------------------------------------

@@ -26,6 +26,17 @@ def _err(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _check_base(base: str) -> None:
+    """A usage error (exit 2) unless ``base`` makes valid absolute IRIs (from --base, KG_BASE or kg.toml)."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(base + "article/x")
+    except ValueError as exc:
+        _err(f"kg: the base IRI {base!r} is not an absolute IRI ({exc}); use e.g. --base https://data.example.org/id/")
+        raise typer.Exit(2)
+
+
 def _open(store: Optional[str], read_only: bool = False):
     from .store import StoreError, open_store
 
@@ -43,7 +54,7 @@ def ingest(
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of the data (default http://localhost:8000/id/)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for NLP and validation."),
-    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Reject input files larger than this."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", min=1, help="Reject input files larger than this."),
 ) -> None:
     """Read articles, extract facts, validate each article's graph and store it (one graph per article).
 
@@ -54,6 +65,7 @@ def ingest(
     from .store import StoreError
 
     settings = Settings.load(store=store, base=base, jobs=jobs, max_bytes=max_bytes)
+    _check_base(settings.base)
     target = _open(settings.store)
     progress = None
     try:
@@ -194,6 +206,7 @@ def validate(
     from .validate import Report
 
     settings = Settings.load(base=base)
+    _check_base(settings.base)
     processor = Processor(settings.base)
     bad = 0
     for item in read(paths, max_bytes=settings.max_bytes):
