@@ -558,3 +558,29 @@ def test_text_longer_than_spacy_limit_is_rejected_alone(tmp_path):
     assert "Traceback" not in r.stderr
     assert f"{long_file}: too long" in r.stderr
     assert r.stdout.strip().endswith(": conforms")
+
+
+def test_updated_article_replaces_its_graph(tmp_path):
+    """Same URL, new text: the article's graph holds the new version only (nothing of the old)."""
+    from kg.ingest import ingest
+
+    record = json.loads((ARTICLES / "06_cagis_delegation_visits_apu.json").read_text(encoding="utf-8"))
+    path = tmp_path / "in" / "story.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(record), encoding="utf-8")
+    q = PREFIXES + "SELECT ?a ?h WHERE { ?a a kg:Article ; schema:headline ?h }"
+    with open_store(tmp_path / "store") as store:
+        assert ingest([path], store, Settings()).accepted == 1
+        before = {(r["a"].value, r["h"].value) for r in store.query(q)}
+        quads_before = len(api_export(store))
+        record["title"] = "Corrected: " + record["title"].replace("Lima", "Cusco")
+        record["text"] = record["text"].replace("Lima", "Cusco")
+        path.write_text(json.dumps(record), encoding="utf-8")
+        assert ingest([path], store, Settings()).accepted == 1
+        after = {(r["a"].value, r["h"].value) for r in store.query(q)}
+        assert len(before) == len(after) == 1
+        assert next(iter(after))[0] == next(iter(before))[0]  # same IRI (same URL)
+        assert next(iter(after))[1].startswith("Corrected: ")
+        assert sum("/article/" in g.value for g in store.graphs()) == 1
+        assert not bool(store.query("ASK { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), 'Lima')) }"))
+        assert abs(len(api_export(store)) - quads_before) < quads_before // 2
