@@ -4,7 +4,7 @@ A date without a year ("on September 17") takes the year of the nearest earlier 
 the article, else the publication year; "From September 16 to 19, 2018" and "3-5 March 2021"
 are ranges. Only the precision the text gives is kept: "in March 2021" is a month.
 
->>> [(d.start, d.end) for d in find_dates("From September 16 to 19, 2018, they met. On September 17 they signed.")]
+>>> [(d.start, d.end) for d in find_dates("From September 16 to 19, 2018, they met. On September 17 they signed.", 2018)]
 [(datetime.date(2018, 9, 16), datetime.date(2018, 9, 19)), (datetime.date(2018, 9, 17), None)]
 >>> find_dates("It was held on 3-5 March 2021 in Paris.")[0].end
 datetime.date(2021, 3, 5)
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS = {m: i for i, names in enumerate((
     (), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
@@ -42,7 +42,10 @@ PATTERNS = [
     # March 2021 / in 2019
     re.compile(_f(r"\b{m1},?\s+{y}\b", m1=_M, y=_Y)),
 ]
-YEAR = re.compile(r"\b(?:in|since|until|by|of)\s+(?P<y>(?:19|20)\d\d)\b")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY = re.compile(r"\b(?:[Oo]n|[Ll]ast|[Tt]his past)\s+(?P<w1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+                     r"(?:\s+(?:and|to|-|–)\s+(?P<w2>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))?\b(?!,?\s+\d)")
+RELATIVE = re.compile(r"\b(?P<rel>yesterday|today)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,14 @@ def _day(year: int | None, month: int, day: int) -> date | None:
         return None
 
 
-def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
-    """Every date expression in ``text``, in order, resolved; overlapping matches keep the longest."""
+def find_dates(text: str, default_year: int | None = None, published: date | None = None) -> list[DateMention]:
+    """Every date expression in ``text``, in order, resolved; overlapping matches keep the longest.
+
+    Weekdays ("on Tuesday") and "yesterday" resolve only against a publication date: the last
+    such day on or before it, as news reports what has happened.
+    """
     raw = []
-    for pat in PATTERNS:
+    for pat in PATTERNS + ([WEEKDAY, RELATIVE] if published else []):
         for m in pat.finditer(text):
             raw.append(m)
     raw.sort(key=lambda m: (m.start(), -(m.end() - m.start())))
@@ -80,11 +87,22 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     year = default_year
     for m in chosen:
         g = {k: v for k, v in m.groupdict().items() if v}
+        if "w1" in g or "rel" in g:
+            assert published is not None
+            if "rel" in g:
+                day = published - timedelta(days=1 if g["rel"].lower() == "yesterday" else 0)
+                out.append(DateMention(m.start(), m.end(), m.group(0), day, None, False))
+                continue
+            start = _last_weekday(published, g["w1"])
+            end = _last_weekday(published, g["w2"]) if "w2" in g else None
+            if end is not None and end < start:
+                start -= timedelta(days=7)
+            out.append(DateMention(m.start(), m.end(), m.group(0), start, end, False))
+            continue
         if "iso" in g:
             y, mo, d = map(int, g["iso"].split("-"))
             start = _day(y, mo, d)
             if start:
-                year = y
                 out.append(DateMention(m.start(), m.end(), m.group(0), start, None, True))
             continue
         explicit = "y" in g
@@ -94,7 +112,6 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
         if "d1" not in g:  # month and year only
             if y is not None and m1:
                 out.append(DateMention(m.start(), m.end(), m.group(0), f"{y:04d}-{m1:02d}", None, explicit))
-                year = y if explicit else year
             continue
         m1 = m1 or m2
         if y is None or m1 is None:
@@ -105,15 +122,22 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
             continue
         if end is not None and end < start:
             end = None
-        if explicit:
-            year = y
         out.append(DateMention(m.start(), m.end(), m.group(0), start, end, explicit))
     return out
 
 
+def _last_weekday(ref: date, name: str) -> date:
+    return ref - timedelta(days=(ref.weekday() - WEEKDAYS.index(name.lower())) % 7)
+
+
 def article_year(text: str, published: date | None) -> int | None:
-    """The year a text's yearless dates belong to: the publication year, else the first year written."""
+    """The year a text's yearless dates belong to: the publication year, else the year of the
+    first full date written (the lead's date), else the first year written."""
     if published:
         return published.year
+    full = [d for d in find_dates(text) if d.explicit_year]
+    if full:
+        first = full[0].start
+        return first.year if isinstance(first, date) else int(first[:4])
     m = re.search(r"\b(?:19|20)\d\d\b", text)
     return int(m.group(0)) if m else None

@@ -47,11 +47,16 @@ def _event_type(tok: Token) -> str | None:
 
 
 def _happened(tok: Token) -> bool:
-    """Is the clause around this token a report of something that took place?"""
-    verb = tok if tok.pos_ in ("VERB", "AUX") else None
-    node = tok
+    """Is this event word a report of something that took place?
+
+    The event word must be the governing verb ("visited", "met"), its subject ("the workshop was
+    held", "the visit strengthened"), the object of a verb of holding or attending ("hosted a
+    forum"), or the object of "during"/"at" ("during the visit"); and that verb must be in the
+    past and not modal ("would conduct a video conference", "plans to hold").
+    """
+    verb, node = None, tok
     for _ in range(4):  # climb to the governing verb
-        if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("amod", "acl", "compound"):
+        if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("amod", "compound"):
             verb = node
             break
         if node.head == node:
@@ -60,73 +65,174 @@ def _happened(tok: Token) -> bool:
     if verb is None:
         return False
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    if aux & NOT_HAPPENED or (verb.dep_ == "xcomp" and verb.head.lemma_ in ("plan", "hope", "want", "intend", "expect", "agree", "wish")):
+    if aux & NOT_HAPPENED or "to" in aux:
         return False
-    if verb.tag_ in ("VBD", "VBN") or aux & {"was", "were", "had", "has", "have"}:
-        if tok == verb:
-            return True
-        return tok.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "pobj") and (
-            tok.dep_ != "pobj" or tok.head.head == verb and tok.head.lower_ in ("during", "in", "at", "attended"))
+    if verb.dep_ == "xcomp" and verb.head.lemma_ in ("plan", "hope", "want", "intend", "expect", "agree", "wish", "decide"):
+        return False
+    if not (verb.tag_ in ("VBD", "VBN") or aux & {"was", "were", "had", "has", "have"}):
+        return False
+    if tok == verb:
+        return True
+    if verb.dep_ == "acl":  # "the forum held in May", mentioned in passing
+        return False
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        return tok.head == verb
+    if tok.dep_ in ("dobj", "attr"):
+        return tok.head == verb and verb.lemma_.lower() in HAPPENING_VERBS
+    if tok.dep_ == "pobj":
+        return tok.head.head == verb and tok.head.lower_ in ("during", "at", "in")
     return False
+
+
+def _is_session(tok: Token) -> bool:
+    """A session worth its own event: a named one ("Sixth Session") or of a board or an assembly,
+    not the parts of a programme ("opening session", "parallel sessions")."""
+    if tok.text[:1].isupper():
+        return True
+    near = {t.lower_ for t in tok.subtree}
+    return bool(near & {"board", "council", "assembly", "committee", "commission", "plenary"})
+
+
+def _nearest_date(tok: Token, sdates: list[DateMention], triggers: list[Token]) -> DateMention | None:
+    """The date of the sentence closest to this event word rather than to another one."""
+    best = None
+    for d in sdates:
+        dist = abs(d.begin - tok.idx)
+        if any(abs(d.begin - t.idx) < dist for t in triggers if t != tok):
+            continue
+        if best is None or dist < abs(best.begin - tok.idx):
+            best = d
+    return best
+
+
+def _type_in(tok: Token, sent: SpacySpan) -> str | None:
+    etype = _event_type(tok)
+    if etype == "Ceremony" and _SIGNING.search(sent.text):
+        return "Signing"  # "renewed their MoU at a ceremony"
+    return etype
 
 
 def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phrase], ents: ArticleEntities,
          dates: list[DateMention]) -> list[Event]:
     found: list[_Found] = []
     for s_idx, sent in enumerate(sents):
-        context: _Found | None = None  # "during the visit, X met Y": the visit holds the meeting
+        triggers: list[Token] = []
         for tok in sent:
-            etype = _event_type(tok)
-            if etype is None or not _happened(tok):
+            etype = _type_in(tok, sent)
+            if etype is None or tok.dep_ == "compound" or not _happened(tok):
                 continue
-            if tok.dep_ == "pobj" and tok.head.lower_ in ("during", "on", "at") and tok.head.dep_ == "prep":
-                context = _same_as(found, etype, tok, [])
-                if context is not None:
-                    continue
-            if any(c.lower_ in FUTURE_WORDS for c in tok.children) or tok.dep_ == "compound":
+            if any(c.lower_ in FUTURE_WORDS for c in tok.children):
                 continue
-            sdates = [d for d in dates if sent.start_char <= d.begin < sent.end_char]
-            same = _same_as(found, etype, tok, sdates)
-            if same is not None:  # a later mention adds evidence, not attendees
+            if etype == "Session" and not _is_session(tok):
+                continue
+            if all(_type_in(t, sent) != etype for t in triggers):
+                triggers.append(tok)
+        if not triggers:
+            continue
+        sdates = [d for d in dates if sent.start_char <= d.begin < sent.end_char]
+        context: _Found | None = None  # "during the visit, X met Y": the visit holds the meeting
+        new: list[_Found] = []
+        for tok in triggers:
+            etype = _type_in(tok, sent)
+            date = _nearest_date(tok, sdates, triggers)
+            during = tok.dep_ == "pobj" and tok.head.lower_ == "during"
+            same = _same_as(found, etype, tok, date)
+            if same is not None:  # a later mention adds evidence (and a date if it had none), not attendees
                 if sentences[s_idx] not in same.event.evidence:
                     same.event.evidence.append(sentences[s_idx])
+                if same.event.start is None and date is not None:
+                    same.event.start, same.event.end = date.start, date.end
+                if during:
+                    context = same
                 continue
             ev = Event(type=etype, label=_label(tok, etype), evidence=[sentences[s_idx]])
-            if sdates:
-                ev.start, ev.end = sdates[0].start, sdates[0].end
-            ev.place = _place(sent, s_idx, phrases, ents, tok)
+            if date is not None:
+                ev.start, ev.end = date.start, date.end
+            elif found and found[-1].sent >= s_idx - 2 and _same_paragraph(doc, sents, found[-1].sent, s_idx):
+                prev = found[-1].event  # "In the afternoon, the delegation visited X": the same day
+                if prev.end is None and prev.start is not None:
+                    ev.start = prev.start
+            ev.place = _place(tok, sent, s_idx, phrases, ents)
             _add_attendees(ev, doc, sent, s_idx, phrases, ents)
             _add_organisers(ev, sent, s_idx, phrases, ents)
             # the next sentence of the same paragraph often names who took part
             # ("The delegation held talks with X and Y"), unless it reports an event of its own
-            if s_idx + 1 < len(sents) and "\n" not in doc.text[sent.end_char:sents[s_idx + 1].start_char]:
+            if s_idx + 1 < len(sents) and _same_paragraph(doc, sents, s_idx, s_idx + 1):
                 nxt = sents[s_idx + 1]
                 if not any(_event_type(t) and _happened(t) for t in nxt):
                     _add_attendees(ev, doc, nxt, s_idx + 1, phrases, ents)
                     ev.evidence.append(sentences[s_idx + 1])
-            if context is not None:
-                ev.super_event = context.event
-            found.append(_Found(ev, s_idx, tok))
-            break  # one event per sentence: the first event word that happened
+            f = _Found(ev, s_idx, tok)
+            if during:
+                context = f
+            new.append(f)
+        for f in new:
+            if context is not None and f is not context:
+                f.event.super_event = context.event
+        found.extend(new)
     events = [f.event for f in found]
     _nest(events)
     return events
 
 
-def _same_as(found: list[_Found], etype: str, tok: Token, sdates: list[DateMention]) -> _Found | None:
-    """A definite mention ("the visit", "during the meeting") of an event already found."""
-    definite = any(c.lower_ in ("the", "this", "that") for c in tok.children)
+_SIGNING = re.compile(r"\b(sign(ed|ing)?|renew(ed|al)?|memorand(um|a) of understanding|mou|agreement)\b", re.I)
+
+
+def _same_paragraph(doc: Doc, sents: list[SpacySpan], i: int, j: int) -> bool:
+    return "\n" not in doc.text[sents[i].end_char:sents[j].start_char]
+
+
+def _same_as(found: list[_Found], etype: str, tok: Token, date: DateMention | None) -> _Found | None:
+    """An event already found that this mention names: "the visit", "during the meeting", the same
+    kind of event on the same day, or the article's one signing."""
+    definite = any(c.lower_ in ("the", "this", "that", "its", "their") for c in tok.children)
     for f in reversed(found):
         if f.event.type != etype:
             continue
-        if sdates and f.event.start and sdates[0].start != f.event.start:
-            continue
-        if definite or not sdates or f.event.start is None:
-            if definite or (sdates and f.event.start is None):
-                if sdates and f.event.start is None:
-                    f.event.start, f.event.end = sdates[0].start, sdates[0].end
-                return f
+        same_day = date is not None and f.event.start is not None and date.start == f.event.start
+        if definite or same_day or (etype == "Signing" and (date is None or f.event.start is None)):
+            return f
     return None
+
+
+def _in_sent(phrases: list[Phrase], s_idx: int) -> list[Phrase]:
+    return [p for p in phrases if p.sent == s_idx]
+
+
+def _place(trigger: Token, sent: SpacySpan, s_idx: int, phrases: list[Phrase], ents: ArticleEntities) -> Entity | None:
+    """Where it happened: what was visited ("visited X", "a visit to X"), else a place after "in"/"at"
+    (a room before a city), else any place of the sentence."""
+    doc = sent.doc
+    in_sent = [p for p in _in_sent(phrases, s_idx) if p.kind in ("Place", "Organisation") and ents.get(p) is not None]
+
+    def head_of(p: Phrase) -> Token:
+        return doc[p.tokens[1] - 1]
+
+    if trigger.lemma_.lower() == "visit":
+        for p in in_sent:
+            h = head_of(p)
+            if (trigger.pos_ == "VERB" and h.dep_ == "dobj" and h.head == trigger) or (
+                    h.dep_ == "pobj" and h.head.lower_ == "to" and h.head.head == trigger):
+                return _as_place(ents.get(p), ents)
+    places = [p for p in in_sent if p.kind == "Place"]
+    located = [p for p in places if head_of(p).dep_ == "pobj" and head_of(p).head.lower_ in ("in", "at", "inside")]
+    rooms = [p for p in located if any(w.lower() in LEX.place_heads for w in p.text.split())]
+    for group in (rooms, located, places):
+        if group:
+            return ents.get(group[0])
+    return None
+
+
+def _as_place(e: Entity, ents: ArticleEntities) -> Entity:
+    """An organisation visited is also a place (its premises), kept as a separate kg:Place."""
+    if e.kind == "Place":
+        return e
+    for other in ents.entities:
+        if other.kind == "Place" and other.name == e.name:
+            return other
+    place = Entity("Place", e.name, mentions=list(e.mentions))
+    ents.entities.append(place)
+    return place
 
 
 def _label(tok: Token, etype: str) -> str:
@@ -154,15 +260,6 @@ def _label(tok: Token, etype: str) -> str:
 
 def _in_sent(phrases: list[Phrase], s_idx: int) -> list[Phrase]:
     return [p for p in phrases if p.sent == s_idx]
-
-
-def _place(sent: SpacySpan, s_idx: int, phrases: list[Phrase], ents: ArticleEntities, trigger: Token) -> Entity | None:
-    """The most specific place named in the sentence: a room or venue before a city or country."""
-    places = [ents.get(p) for p in _in_sent(phrases, s_idx) if p.kind == "Place" and ents.get(p) is not None]
-    if not places:
-        return None
-    specific = [e for e in places if any(w.lower() in LEX.place_heads for w in e.name.split())]
-    return (specific or places)[0]
 
 
 def _add_attendees(ev: Event, doc: Doc, sent: SpacySpan, s_idx: int, phrases: list[Phrase], ents: ArticleEntities) -> None:

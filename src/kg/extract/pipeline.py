@@ -88,7 +88,7 @@ def extract_doc(doc: Doc, article: Article) -> Extraction:
     sentences = [Span(s.start_char, s.end_char, s.text) for s in sents]
     phrases = names.phrases(doc)
     ents = entities.build(phrases, doc.text)
-    dates = find_dates(doc.text, article_year(doc.text, article.published))
+    dates = find_dates(doc.text, article_year(doc.text, article.published), article.published)
     return Extraction(
         article=article,
         entities=ents.entities,
