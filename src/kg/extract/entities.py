@@ -34,6 +34,23 @@ def norm(text: str) -> str:
     return " ".join(words)
 
 
+def initials_fit(acronym: str, name: str) -> bool:
+    """Do the capitals of the acronym spell the name's capitalised words, in order?
+
+    >>> initials_fit("ICEKI", "International Centre for Engineering Knowledge and Innovation")
+    True
+    >>> initials_fit("ICEKI", "UNESCO")
+    False
+    """
+    letters = [c for c in acronym if c.isupper()]
+    initials = [w[0] for w in re.findall(r"[\w’'-]+", name) if w[0].isupper()]
+    i = 0
+    for c in initials:
+        if i < len(letters) and c == letters[i]:
+            i += 1
+    return i == len(letters) and len(letters) >= 2 and initials[:1] == letters[:1]
+
+
 def acronym_definitions(text: str) -> dict[str, str]:
     """Acronyms the text defines, with the words they stand for: {"DRR": "Disaster Risk Reduction"}."""
     out: dict[str, str] = {}
@@ -98,6 +115,7 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
         return e
 
     bare: list[Phrase] = []  # "the Board", "the Centre": resolved once every full name is known
+    seen_in_sentence: dict[int, list[Entity]] = {}
     for p in phrases:
         if p.kind == "Organisation" and not p.parent and LEX.org_head(p.text):
             bare.append(p)
@@ -129,12 +147,15 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
             else:
                 e = org(p.text)
             if p.acronym and p.acronym not in non_org:
-                target = e
-                # "the Governing Board of the International Centre ... (ICEKI)": the acronym is the parent's
-                if e.parent is not None and norm(acronyms.get(p.acronym, "")) in {norm(e.parent.name)} | {norm(x) for x in e.parent.aliases}:
-                    target = e.parent
+                # "the Governing Board of the International Centre ... (ICEKI)", "the Centre under the
+                # auspices of UNESCO (hereinafter ICEKI)": the acronym names the organisation it spells
+                candidates = [e, *([e.parent] if e.parent else []), *reversed(seen_in_sentence.get(p.sent, []))]
+                target = next((c for c in candidates if initials_fit(p.acronym, c.name)), e)
                 target.aliases.add(p.acronym)
                 orgs.setdefault(norm(p.acronym), target)
+            seen_in_sentence.setdefault(p.sent, []).append(e)
+            if e.parent is not None:
+                seen_in_sentence[p.sent].append(e.parent)
             # an acronym first seen alone, its long form named later: the long form is the label
             if is_acronym(e.name) and not is_acronym(p.text) and norm(p.text) != norm(e.name):
                 e.aliases.add(e.name)

@@ -219,6 +219,16 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         while a < b and LEX.is_honorific(doc[a].text):  # "Vice-Chancellor Prof. X"
             hon = " ".join(filter(None, (hon, doc[a].text)))
             a += 1
+        # "Director of Research of the Ministry of X": a field of the role before its organisation
+        if a + 2 < b and doc[a].lower_ in ("of", "for"):
+            for k in range(a + 2, min(b, a + 6)):
+                if doc[k].lower_ == "of" and not any(LEX.org_head(t.text) for t in doc[a + 1:k]) \
+                        and any(LEX.org_head(t.text) or is_acronym(t.text) for t in doc[k + 1:b]):
+                    role_end = k
+                    out[-1] = Phrase("Role", doc[out[-1].tokens[0]:k].text, out[-1].start, doc[k - 1].idx + len(doc[k - 1].text),
+                                     s_idx, role=doc[out[-1].tokens[0]:k].text, tokens=(out[-1].tokens[0], k))
+                    a = k
+                    break
         if a < b and doc[a].lower_ in ("of", "for", "at", "to"):
             a += 1
         if a < b and doc[a].lower_ == "the":
@@ -238,7 +248,8 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         if doc[k].lower_ != "of":
             continue
         left = list(doc[a:k])
-        if any(LEX.org_head(t.text) or is_role_word(t.text) or t.lower_ in LEX.place_heads for t in left):
+        if any(LEX.org_head(t.text) or is_role_word(t.text) or t.lower_ in LEX.place_heads
+               or t.lower_ in EVENT_WORDS or t.lower_ in NOT_NAME_WORDS or t.lower_ in NOT_NAMES for t in left):
             break
         r = k + 1 + (doc[k + 1].lower_ == "the")
         right = list(doc[r:b])
@@ -388,7 +399,6 @@ def _split_unit(doc: Doc, toks: list[Token]) -> tuple[str | None, str | None]:
             continue
         if any(LEX.org_head(t.text) == "unit" for t in left) and _is_org_name(right):
             return _text(right), _text(left)
-        break
     # "<org acronym> <unit words>": "IKCEST Secretariat", "UNESCO Division of X"
     if len(toks) >= 2 and is_acronym(words[0]) and any(LEX.org_head(w) for w in words[1:]):
         return words[0], _text(toks[1:])

@@ -87,7 +87,18 @@ def _org_after_role(doc: Doc, phrases: list[Phrase], i: int) -> Phrase | None:
 
 
 def _org_before_role(phrases: list[Phrase], i: int) -> Phrase | None:
-    """"UNESCO's Director X": an organisation in the possessive right before the role."""
-    if i > 0 and phrases[i - 1].kind == "Organisation" and phrases[i - 1].possessive and phrases[i - 1].sent == phrases[i].sent:
-        return phrases[i - 1]
+    """"UNESCO's Director X", "CAGIS President X": an organisation right before the role of person i."""
+    j = i - 1
+    if j >= 0 and phrases[j].kind == "Role" and phrases[j].tokens[1] == phrases[i].tokens[0] - _gap(phrases[j], phrases[i]):
+        j -= 1
+    if j < 0 or phrases[j].kind != "Organisation" or phrases[j].sent != phrases[i].sent:
+        return None
+    nxt = phrases[j + 1]
+    if phrases[j].possessive or phrases[j].tokens[1] == nxt.tokens[0]:
+        return phrases[j]
     return None
+
+
+def _gap(a: Phrase, b: Phrase) -> int:
+    """Tokens between two phrases (an honorific between a role and a name counts as none)."""
+    return b.tokens[0] - a.tokens[1]
