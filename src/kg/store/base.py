@@ -67,8 +67,10 @@ def load_ontology(store: Store, triples: Iterable[ox.Triple | ox.Quad]) -> None:
 
 # --- helpers shared by the implementations -------------------------------------------------
 
-def replace_graph_update(graph: ox.NamedNode, triples: Iterable[ox.Triple | ox.Quad]) -> str:
-    """The single SPARQL Update that atomically makes ``graph`` hold exactly ``triples``."""
+def replace_graph_update(graph: ox.NamedNode, triples: Iterable[ox.Triple | ox.Quad],
+                         also: ox.NamedNode | None = None) -> str:
+    """The single SPARQL Update that atomically makes ``graph`` hold exactly ``triples`` (and adds
+    them to the graph ``also``, if given)."""
     if not isinstance(graph, ox.NamedNode):
         raise TypeError(f"graph must be a pyoxigraph NamedNode, not {type(graph).__name__}")
     lines = []
@@ -79,7 +81,8 @@ def replace_graph_update(graph: ox.NamedNode, triples: Iterable[ox.Triple | ox.Q
     update = f"DROP SILENT GRAPH {graph}"
     if lines:
         body = "\n".join(lines)
-        update += f" ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+        extra = f" GRAPH {also} {{\n{body}\n}}" if also is not None else ""
+        update += f" ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}}{extra} }}"
     return update
 
 

@@ -28,6 +28,13 @@ from .base import (
 from .remote import inject_values
 
 
+# The union of all named graphs as a set, kept up to date by every write. pyoxigraph 0.5's
+# ``use_default_graph_as_union`` returns a triple once per graph holding it (Oxigraph issue
+# #1919), so COUNTs and plain SELECTs over entities named in many articles would repeat rows.
+# Hidden from graphs(), export() and GRAPH ?g.
+UNION = ox.NamedNode("urn:x-coopkg:union")
+
+
 def _is_lock_error(e: OSError) -> bool:
     msg = str(e)
     return "lock" in msg.lower() and ("unavailable" in msg.lower() or "LOCK" in msg)
@@ -47,6 +54,7 @@ class EmbeddedStore:
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
+                self._build_union_if_missing()
         except OSError as e:
             if _is_lock_error(e):
                 raise StoreError(f"store {self.path} is in use by another process ({e})") from None
@@ -57,11 +65,24 @@ class EmbeddedStore:
         """One SPARQL Update ``DROP SILENT GRAPH g ; INSERT DATA {GRAPH g {...}}``: pyoxigraph runs
         an update in a single transaction (see base.py). ~5-8 ms for 200 triples."""
         self._check_writable()
-        update = replace_graph_update(graph, triples)
+        if graph == UNION:
+            raise ValueError(f"{UNION} is reserved")
+        update = (
+            f"DELETE {{ GRAPH {UNION} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER (?h NOT IN ({graph}, {UNION})) }} }} ;\n"
+            + replace_graph_update(graph, triples, also=UNION)
+        )
         try:
             self._store.update(update)
         except OSError as e:
             raise StoreError(f"cannot write to store {self.path}: {e}") from None
+
+    def _build_union_if_missing(self) -> None:
+        """Stores written before the union graph existed get it once, on their first writable open."""
+        if any(True for _ in self._store.quads_for_pattern(None, None, None, UNION)):
+            return
+        if any(True for g in self._store.named_graphs() if g != UNION):
+            self._store.update(f"INSERT {{ GRAPH {UNION} {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
 
     def _check_writable(self) -> None:
         if self.read_only:
@@ -69,7 +90,7 @@ class EmbeddedStore:
 
     # -- reading ---------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Bindings | None = None):
-        """SPARQL over the union of all named graphs (``use_default_graph_as_union=True``).
+        """SPARQL over the union (a set) of all named graphs; ``GRAPH ?g`` sees each named graph.
 
         ``bindings`` are written by pyoxigraph into a ``VALUES`` block at the start of the WHERE
         group (``remote.inject_values``), exactly as for a RemoteStore, so both stores give the
@@ -82,7 +103,9 @@ class EmbeddedStore:
         """
         text = inject_values(sparql, normalise_bindings(bindings))
         try:
-            return self._store.query(text, use_default_graph_as_union=True)
+            if any(True for _ in self._store.quads_for_pattern(None, None, None, UNION)):
+                return self._store.query(text, default_graph=UNION, named_graphs=self.graphs())
+            return self._store.query(text, use_default_graph_as_union=True)  # an empty store
         except OSError as e:
             raise StoreError(f"cannot read store {self.path}: {e}") from None
 
@@ -90,13 +113,14 @@ class EmbeddedStore:
         if not format.supports_datasets:
             raise ValueError(f"{format.name} cannot hold named graphs; use TriG or N-Quads")
         try:
-            self._store.dump(out, format)
+            quads = (q for q in self._store.quads_for_pattern(None, None, None) if q.graph_name != UNION)
+            ox.serialize(quads, out, format)
         except OSError as e:
             raise StoreError(f"cannot export store {self.path}: {e}") from None
 
     def graphs(self) -> list[ox.NamedNode]:
         return sorted(
-            (g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)),
+            (g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g != UNION),
             key=lambda g: g.value,
         )
 
