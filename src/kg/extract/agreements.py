@@ -72,11 +72,11 @@ def sides(phrases: list[Phrase], ents: ArticleEntities) -> list[Entity]:
 
 
 def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phrase], ents: ArticleEntities,
-         dates: list[DateMention]) -> list[Agreement]:
+         dates: list[DateMention], published: date | None = None) -> list[Agreement]:
     """One Agreement per type and set of parties; later mentions add evidence and may move the status."""
     found: list[Agreement] = []
     main: list[Entity] | None = None
-    reference = _reference_date(dates)
+    reference = _reference_date(dates, published)
     for s_idx, sent in enumerate(sents):
         text = sent.text
         for atype, pat in TERMS:
@@ -124,10 +124,12 @@ def _as_date(value: date | str) -> date:
     return date(parts[0], parts[1], 1)
 
 
-def _reference_date(dates: list[DateMention]) -> date | None:
-    """The article's own time: the latest date it mentions (publication included, when known)."""
-    known = [_as_date(d.end or d.start) for d in dates if d.explicit_year or isinstance(d.start, date)]
-    return max(known) if known else None
+def _reference_date(dates: list[DateMention], published: date | None) -> date | None:
+    """The article's own time: its publication date, else the first full date it gives (the lead's)."""
+    if published:
+        return published
+    known = [_as_date(d.end or d.start) for d in dates if d.explicit_year]
+    return known[0] if known else None
 
 
 def _days_before(value: date | str, reference: date | None) -> int:
@@ -135,10 +137,11 @@ def _days_before(value: date | str, reference: date | None) -> int:
 
 
 def _same(found: list[Agreement], atype: str, parties: list[Entity]) -> Agreement | None:
-    """The agreement already found that this mention names: same type, same top-level parties."""
+    """The agreement already found that this mention names: same type, same top-level parties
+    ("the agreement" after "a Memorandum of Understanding" is that memorandum)."""
     tops = {id(_top(p)) for p in parties}
     for a in reversed(found):
-        if a.type != atype:
+        if a.type != atype and atype != "Agreement":
             continue
         theirs = {id(_top(p)) for p in a.parties}
         if tops == theirs or (len(tops) < 2 and tops <= theirs):

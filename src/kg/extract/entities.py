@@ -176,7 +176,7 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
                 out.entities.append(e)
             _mention(out, p, e)
     _resolve_bare(out, bare, phrases)
-    _unit_parents(out, phrases)
+    _unit_parents(out, phrases, text)
     for e in out.entities:
         e.aliases.discard(e.name)
     return out
@@ -226,9 +226,12 @@ def _resolve_bare(out: ArticleEntities, bare: list[Phrase], phrases: list[Phrase
             _mention(out, p, target)
 
 
-def _unit_parents(out: ArticleEntities, phrases: list[Phrase]) -> None:
+def _unit_parents(out: ArticleEntities, phrases: list[Phrase], text: str) -> None:
     """A unit named without its parent ("Division of Hydrology") belongs to the organisation named
     just before it in the same sentence ("representatives of UNESCO, including the Division of ...")."""
+    def q_after(q: Phrase) -> str:
+        return text[q.end:q.end + 20]
+
     for i, p in enumerate(phrases):
         e = out.get(p)
         if e is None or e.kind != "Organisation" or e.parent is not None:
@@ -240,7 +243,10 @@ def _unit_parents(out: ArticleEntities, phrases: list[Phrase]) -> None:
             if q.sent != p.sent:
                 break
             f = out.get(q)
-            if f is not None and f.kind == "Organisation" and f.parent is None and f is not e \
+            if p.tokens[0] - q.tokens[1] > 25:  # too far to be what the unit belongs to
+                break
+            acting = re.match(r"\s*(delegation|team)\b", q_after(q))
+            if f is not None and f.kind == "Organisation" and f.parent is None and f is not e and not acting \
                     and LEX.org_head(norm(f.name).split()[0]) != "unit":
                 e.parent = f
                 break

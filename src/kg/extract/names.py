@@ -229,6 +229,12 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
                                      s_idx, role=doc[out[-1].tokens[0]:k].text, tokens=(out[-1].tokens[0], k))
                     a = k
                     break
+        # "Assistant Director-General for Natural Sciences": a field, part of the role
+        if a + 1 < b and doc[a].lower_ == "for" and not any(LEX.org_head(t.text) or is_acronym(t.text) for t in doc[a + 1:b]):
+            role = doc[out[-1].tokens[0]:b].text
+            out[-1] = Phrase("Role", role, out[-1].start, doc[b - 1].idx + len(doc[b - 1].text), s_idx, role=role,
+                             tokens=(out[-1].tokens[0], b))
+            return out
         if a < b and doc[a].lower_ in ("of", "for", "at", "to"):
             a += 1
         if a < b and doc[a].lower_ == "the":

@@ -8,11 +8,13 @@
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from ..article import Membership, Span
 from .entities import ArticleEntities
-from .names import Phrase
+from .names import Phrase, is_role_word
 
 STOP = {",", ";", ":", "(", ")", ".", "and", "who", "which", "while", "as", "said", "says"}
 
@@ -48,8 +50,13 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
         between = doc[p.tokens[1]: nxt.tokens[0]].text.strip().lower()
         if nxt.kind == "Role" and between in (",", ", the", ", a", ", an"):
             add(p, nxt.role, _org_after_role(doc, phrases, i + 1))
+        elif (nxt.kind == "Organisation" and between == "," and i + 2 < len(phrases) and phrases[i + 2].kind == "Role"
+              and phrases[i + 2].tokens[0] == nxt.tokens[1]):  # "X, UNESCO Assistant Director-General"
+            add(p, phrases[i + 2].role, nxt)
         elif nxt.kind == "Organisation" and between in ("from", "from the", "of", "of the", "at", "at the"):
             add(p, None, nxt)
+    for m in _lowercase_posts(doc, phrases):
+        add(*m)
     # "Director-General of Y, X" / "Y's Director X" / "Director of Y X"
     for i, r in enumerate(phrases):
         if r.kind != "Role" or i + 1 >= len(phrases):
@@ -102,3 +109,29 @@ def _org_before_role(phrases: list[Phrase], i: int) -> Phrase | None:
 def _gap(a: Phrase, b: Phrase) -> int:
     """Tokens between two phrases (an honorific between a role and a name counts as none)."""
     return b.tokens[0] - a.tokens[1]
+
+
+LED_BY = {"headed": "Head", "led": "Head", "chaired": "Chair", "directed": "Director", "coordinated": "Coordinator"}
+
+
+def _lowercase_posts(doc: Doc, phrases: list[Phrase]):
+    """"the director of Y, X," and "Y, headed by X": posts written without capitals."""
+    for i, q in enumerate(phrases[:-1]):
+        nxt = phrases[i + 1]
+        if q.kind != "Organisation" or nxt.kind != "Person" or nxt.sent != q.sent:
+            continue
+        gap = doc.text[q.end:nxt.start]
+        # "the director of the KAIST Graduate School of AI, Kim Min-jun,"
+        if gap.strip() in (",", ""):
+            before = doc.text[max(0, q.start - 40):q.start]
+            m = re.search(r"\b(?:the\s+)?((?:[a-z\-]+\s+)?([a-z\-]+))\s+of\s+(?:the\s+)?$", before)
+            if m and is_role_word(m.group(2).capitalize()) and not doc.text[q.start - 1:q.start].isupper():
+                role = m.group(1)
+                words = role.split()
+                if len(words) == 2 and not is_role_word(words[0].capitalize()) and words[0] not in ("deputy", "vice", "assistant", "executive", "acting", "associate", "senior", "chief", "general", "former"):
+                    role = words[1]
+                yield nxt, role[:1].upper() + role[1:], q
+        # "the Section for X, headed by Peggy Oti-Boateng"
+        m = re.fullmatch(r"\s*,?\s*(headed|led|chaired|directed|coordinated)\s+by\s+(?:the\s+)?", gap)
+        if m:
+            yield nxt, LED_BY[m.group(1)], q
