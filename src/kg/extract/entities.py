@@ -117,6 +117,9 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
     bare: list[Phrase] = []  # "the Board", "the Centre": resolved once every full name is known
     seen_in_sentence: dict[int, list[Entity]] = {}
     for p in phrases:
+        # "ZHOU said": a surname in capitals alone is the person named with it, not an acronym
+        if p.kind == "Organisation" and p.text.isupper() and any(p.text in e.name.split() for e in people):
+            p.kind = "Person"
         if p.kind == "Organisation" and not p.parent and LEX.org_head(p.text):
             bare.append(p)
         elif p.kind == "Organisation":
@@ -239,7 +242,15 @@ def _unit_parents(out: ArticleEntities, phrases: list[Phrase], text: str) -> Non
         words = norm(e.name).split()
         if not words or LEX.org_head(words[0]) != "unit":
             continue
+        # "the Department of Soil Science at SCU"
+        nxt = phrases[i + 1] if i + 1 < len(phrases) else None
+        f = out.get(nxt) if nxt is not None else None
+        if f is not None and f.kind == "Organisation" and f.parent is None and re.fullmatch(r"\s*(at|in|of)\s+(the\s+)?", text[p.end:nxt.start]):
+            e.parent = f
+            continue
         for q in reversed(phrases[:i]):
+            if q.kind == "Person":  # a unit after someone else's name is not the earlier organisation's
+                break
             if q.sent != p.sent:
                 break
             f = out.get(q)
@@ -267,7 +278,8 @@ def _mention(out: ArticleEntities, p: Phrase, e: Entity) -> None:
 
 
 def _person(people: list[Entity], p: Phrase) -> Entity | None:
-    """The person already met that this mention names, if exactly one fits."""
+    """The person already met that this mention names, if exactly one fits: the same words in any
+    order, or some of them ("Ms Carvalho Ribeiro" for "Helena Carvalho Ribeiro", "Dr. Smith")."""
     words = norm(p.text).split()
     for e in people:
         if sorted(norm(e.name).split()) == sorted(words):
@@ -276,8 +288,9 @@ def _person(people: list[Entity], p: Phrase) -> Entity | None:
             if e.name != p.text:
                 e.aliases.add(p.text)
             return e
-    if len(words) == 1:  # "Mr. Yi", "Dr. Smith": a surname alone, when only one person carries it
-        fits = [e for e in people if words[0] in norm(e.name).split()]
-        if len(fits) == 1:
-            return fits[0]
+    fits = [e for e in people if set(words) < set(norm(e.name).split())]
+    if len(fits) == 1 and (len(words) == 1 or p.honorific or len(words) >= 2):
+        if e_honorific := p.honorific:
+            fits[0].honorific = fits[0].honorific or e_honorific
+        return fits[0]
     return None

@@ -42,7 +42,7 @@ NOT_NAMES = {w.lower() for w in (
     "Following According Among Between Through Within Against Toward Towards Besides Despite "
     "Chinese English French Russian Arabic Spanish").split()}
 # Acronyms that are not organisations.
-NOT_ORG_ACRONYMS = {"AI", "IT", "ICT", "COVID", "SDG", "SDGs", "STEM", "GDP", "PhD", "MoU", "MOU", "CEO",
+NOT_ORG_ACRONYMS = {"MP", "MEP", "OBE", "MBE", "CBE", "FRS", "AI", "IT", "ICT", "COVID", "SDG", "SDGs", "STEM", "GDP", "PhD", "MoU", "MOU", "CEO",
                     "R&D", "PPP", "USD", "EUR", "RMB", "CNY", "NGO", "NGOs", "MSc", "BSc", "OK", "TV",
                     "ID", "PDF", "URL", "AM", "PM", "II", "III", "IV", "VI", "Q&A", "VR", "AR", "IoT"}
 JOIN_ALWAYS = {"of", "for", "the", "de", "du", "des", "la", "le", "di", "van", "von", "&"}
@@ -59,6 +59,12 @@ NOT_NAME_WORDS = {w.lower() for w in (
     "Open Smart Green Climate Disaster Risk Reduction Management Cooperation Partnership Belt Road "
     "East West North South Eastern Western Northern Southern Central Asian African European American Pacific "
     "Street Road Avenue District Province Region County City").split()}
+# Subject words common in institution names ("Food and Agriculture", "Research and Innovation").
+COMMON_NAME_WORDS = {w.lower() for w in (
+    "Food Agriculture Health Energy Environment Transport Trade Industry Culture Arts Sport Youth Labour "
+    "Finance Economy Economic Social Marine Ocean Earth Space Nuclear Atomic Geological Meteorological "
+    "Standards Statistics Communications Information Higher Public Natural Human Resources Mining Forestry "
+    "Fisheries Water Land Planning Infrastructure Security Peace Safety Welfare Medical Scientific Industrial").split()}
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-]{1,11}s?$")
 
 
@@ -149,10 +155,12 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
         if low in JOIN_ALWAYS and low != "the":
             pass
         elif low == "and":
-            # only inside a complement ("Division of Man and the Biosphere"), never between two institutions
-            if not ({"of", "for", "in"} & set(joined)) or LEX.org_head(doc[nxt].text) or is_role_word(doc[nxt].text):
+            # inside a complement ("Division of Man and the Biosphere") or between the modifiers of
+            # one institution ("Research and Innovation Agency"), never between two institutions
+            if LEX.org_head(doc[nxt].text) or is_role_word(doc[nxt].text) or doc[nxt].ent_type_ == "PERSON" \
+                    or is_acronym(doc[nxt].text):
                 break
-            if doc[nxt].ent_type_ in ("PERSON",) or is_acronym(doc[nxt].text):
+            if not ({"of", "for", "in"} & set(joined)) and not _modifiers_of_one_name(toks, doc, nxt, sent.end):
                 break
         elif low == "in":
             if not ({"of", "for"} & set(joined)) or doc[nxt].ent_type_ in ("GPE", "LOC"):
@@ -172,6 +180,21 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
     while end - 1 > i and doc[end - 1].lower_ in JOIN_ALWAYS | {"and", "in", "to", "on"}:
         end -= 1
     return end
+
+
+def _modifiers_of_one_name(left: list[Token], doc: Doc, nxt: int, limit: int) -> bool:
+    """"Food and Agriculture Organization": plain words on the left (no institution, acronym or
+    person), and an institution word ahead before the capitals end."""
+    if any(LEX.org_head(t.text) or is_acronym(t.text) or t.ent_type_ == "PERSON" for t in left):
+        return False
+    if not all(t.lower_ in NOT_NAME_WORDS or t.ent_type_ in ("GPE", "NORP") or t.lower_ in COMMON_NAME_WORDS for t in left):
+        return False
+    j = nxt
+    while j < limit and j < nxt + 5 and (doc[j].text[:1].isupper() or doc[j].lower_ in ("of", "for", "the")):
+        if LEX.org_head(doc[j].text):
+            return True
+        j += 1
+    return False
 
 
 def phrases(doc: Doc) -> list[Phrase]:
@@ -293,6 +316,8 @@ def _role_end(doc: Doc, a: int, b: int) -> int | None:
             break
         if is_role_word(t.text) and not (j + 1 < b and LEX.org_head(doc[j + 1].text)):
             end = j + 1
+        elif end == j and t.text in ("General", "Magnificus", "Emeritus", "Extraordinary", "Plenipotentiary"):
+            end = j + 1  # "Director General", "Rector Magnificus"
         elif end is not None:
             break
     if end is None or all(LEX.org_head(t.text) for t in doc[a:end]):
@@ -331,6 +356,8 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
     ents = {t.ent_type_ for t in toks} - {""}
     if honorific and not any(LEX.org_head(w) for w in words):
         return "Person", None, None
+    if _heading(doc, toks):
+        return "Other", None, None
     if words[0].split("-")[0] in NOT_ORG_ACRONYMS or any(w in EVENT_WORDS for w in lower):
         return "Other", None, None
     head = _head(lower)
@@ -349,7 +376,12 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
         return "Place", None, None
     if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return "Organisation", None, None
-    if ents & {"ORG"} and not person_ctx and len(words) > 1:
+    if len(words) == 1 and not honorific and toks[0].ent_type_ != "PERSON":
+        return "Other", None, None
+    particles = {"de", "van", "von", "der", "den", "da", "dos", "das", "del", "di", "du", "bin", "ibn", "al", "el", "la", "le", "ter"}
+    name_like = all((w[:1].isupper() and w.replace("-", "").replace("'", "").replace("’", "").isalpha()) or w in particles
+                    for w in words) and not any(w.lower() in NOT_NAME_WORDS for w in words)
+    if ents & {"ORG"} and not person_ctx and len(words) > 1 and not (name_like and any(w in particles for w in words)):
         return "Organisation", None, None
     if ents & {"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT"} and not person_ctx:
         return "Other", None, None
@@ -359,6 +391,18 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
         if person_ctx or len(words) >= 2:
             return "Person", None, None
     return "Other", None, None
+
+
+def _heading(doc: Doc, toks: list[Token]) -> bool:
+    """A line in capitals on its own ("NEW MEMBERS") is a heading, not a name."""
+    if not all(t.text.isupper() or not t.is_alpha for t in toks) or len("".join(t.text for t in toks)) < 5:
+        return False
+    text = doc.text
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start: line_end if line_end != -1 else len(text)].strip()
+    return line == text[start:end] or len(toks) > 1 and not any(LEX.org_head(t.text) for t in toks)
 
 
 def _head(lower: list[str]) -> str:
@@ -404,6 +448,9 @@ def _split_unit(doc: Doc, toks: list[Token]) -> tuple[str | None, str | None]:
         if not right or not left:
             continue
         if any(LEX.org_head(t.text) == "unit" for t in left) and _is_org_name(right):
+            return _text(right), _text(left)
+        # "Intergovernmental Oceanographic Commission of UNESCO"
+        if any(LEX.org_head(t.text) for t in left) and len(right) == 1 and is_acronym(right[0].text):
             return _text(right), _text(left)
     # "<org acronym> <unit words>": "IKCEST Secretariat", "UNESCO Division of X"
     if len(toks) >= 2 and is_acronym(words[0]) and any(LEX.org_head(w) for w in words[1:]):
