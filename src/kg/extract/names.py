@@ -45,7 +45,10 @@ NOT_NAMES = {w.lower() for w in (
 NOT_ORG_ACRONYMS = {"MP", "MEP", "OBE", "MBE", "CBE", "FRS", "AI", "IT", "ICT", "COVID", "SDG", "SDGs", "STEM", "GDP", "PhD", "MoU", "MOU", "CEO",
                     "R&D", "PPP", "USD", "EUR", "RMB", "CNY", "NGO", "NGOs", "MSc", "BSc", "OK", "TV",
                     "ID", "PDF", "URL", "AM", "PM", "II", "III", "IV", "VI", "Q&A", "VR", "AR", "IoT"}
-JOIN_ALWAYS = {"of", "for", "the", "de", "du", "des", "la", "le", "di", "van", "von", "&"}
+# Lower-case words inside personal names ("Annelies de Waard", "Nurul Huda binti Rahman").
+PARTICLES = {"de", "van", "von", "der", "den", "da", "dos", "das", "del", "di", "du", "bin", "binti", "ibn", "al", "el",
+             "la", "le", "ter", "y"}
+JOIN_ALWAYS = {"of", "for", "the", "de", "du", "des", "la", "le", "di", "van", "von", "&", "bin", "binti", "ibn"}
 QUOTES_OPEN = {'"', "“", "‘", "«"}
 QUOTES_CLOSE = {'"', "”", "’", "»"}
 EVENT_WORDS = {"symposium", "forum", "conference", "workshop", "meeting", "ceremony", "session", "summit",
@@ -235,6 +238,10 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         out.append(Phrase("Organisation", t, st, en, s_idx, tokens=(a, a + 1)))
         a += 1
     role_end = _role_end(doc, a, b)
+    if role_end is not None and doc[a:role_end].text in ("Professor", "Academician") and role_end < b \
+            and doc[role_end].lower_ not in ("of", "for", "at", "emeritus"):
+        hon = " ".join(filter(None, (hon, doc[a].text)))  # "Professor X" is addressed, not appointed
+        a, role_end = role_end, None
     if role_end is not None:
         role_text, rs, re_ = _span_text(doc, a, role_end)
         out.append(Phrase("Role", role_text, rs, re_, s_idx, role=role_text, tokens=(a, role_end)))
@@ -366,7 +373,8 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
     heads = [i for i, w in enumerate(words) if LEX.org_head(w)]
     acronyms = [i for i, w in enumerate(words) if is_acronym(w)]
     # "ZHANG Min": a surname in capitals, as some news writes Chinese names
-    if len(words) == 2 and acronyms == [0] and words[1][:1].isupper() and words[1][1:].islower() and not heads:
+    if (len(words) == 2 and acronyms == [0] and words[1][:1].isupper() and words[1][1:].islower() and not heads
+            and words[1].lower() not in COMMON_NAME_WORDS | NOT_NAME_WORDS):
         return "Person", None, None
     if heads or (acronyms and len(words) <= 2 and not (ents & {"PERSON", "GPE", "LOC"} and len(words) == 1 and not acronyms)):
         parent, unit = _split_unit(doc, toks)
@@ -378,7 +386,7 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
         return "Organisation", None, None
     if len(words) == 1 and not honorific and toks[0].ent_type_ != "PERSON":
         return "Other", None, None
-    particles = {"de", "van", "von", "der", "den", "da", "dos", "das", "del", "di", "du", "bin", "ibn", "al", "el", "la", "le", "ter"}
+    particles = PARTICLES
     name_like = all((w[:1].isupper() and w.replace("-", "").replace("'", "").replace("’", "").isalpha()) or w in particles
                     for w in words) and not any(w.lower() in NOT_NAME_WORDS for w in words)
     if ents & {"ORG"} and not person_ctx and len(words) > 1 and not (name_like and any(w in particles for w in words)):

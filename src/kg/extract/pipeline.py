@@ -30,12 +30,29 @@ NO_BREAK_AFTER = {"h.e.", "mr.", "mrs.", "ms.", "dr.", "prof.", "i.e.", "e.g.", 
 
 @Language.component("kg_sentence_guard")
 def sentence_guard(doc: Doc) -> Doc:
-    """No sentence starts right after an honorific or "i.e." (the parser respects preset boundaries)."""
+    """Sentence boundaries where news has them, set before the parser (which respects them):
+    a sentence starts only after ".", "!", "?" (closing quotes and brackets allowed) that does
+    not end an honorific or "i.e.", or at a paragraph break. The small model's parser otherwise
+    cuts "the UNESCO | Regional Bureau" and "H.E. | Mr. X" apart."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if prev.lower_ in NO_BREAK_AFTER:
+        if prev.is_space:
+            tok.is_sent_start = "\n\n" in prev.text or bool(prev.text.count("\n") and tok.text in ("-", "•", "*", "–"))
+            continue
+        if tok.is_space:
+            continue
+        j = tok.i - 1
+        while j > 0 and doc[j].text in CLOSERS:
+            j -= 1
+        end = doc[j]
+        final = end.text in (".", "!", "?", "…", "...") or (end.text.endswith(".") and end.lower_ not in NO_BREAK_AFTER
+                                                             and len(end.text) > 1 and not end.text[:-1].isalpha())
+        if not final or end.lower_ in NO_BREAK_AFTER or (j > 0 and doc[j - 1].lower_ + end.text in NO_BREAK_AFTER):
             tok.is_sent_start = False
     return doc
+
+
+CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
 
 
 @Language.component("kg_hyphen_words")
