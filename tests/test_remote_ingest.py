@@ -104,6 +104,10 @@ def test_yardstick_queries_same_on_both_stores(two_stores, name):
     (vars_e, rows_e), (vars_r, rows_r) = answers
     assert vars_e == vars_r
     assert rows_e, f"{name}: no answers at all"
+    assert sorted(set(rows_e), key=repr) == sorted(set(rows_r), key=repr), f"{name}: different answers"
+    # the same multiplicity too: the union default graph must be the same (a set, or a bag) on both
+    assert len(rows_e) == len(rows_r), (f"{name}: same answers, but {len(rows_e)} rows embedded vs "
+                                        f"{len(rows_r)} rows from the server (duplicates)")
     assert rows_e == rows_r
 
 
