@@ -18,7 +18,7 @@ from .dates import DateMention
 from .entities import ArticleEntities
 from .names import LEX, Phrase
 
-VERB_EVENTS = {"visit": "Visit", "meet": "Meeting", "sign": "Signing", "train": "Training"}
+VERB_EVENTS = {"visit": "Visit", "meet": "Meeting", "sign": "Signing"}
 NOT_HAPPENED = {"will", "would", "shall", "should", "could", "might", "may", "can", "must"}
 FUTURE_WORDS = {"next", "upcoming", "future", "forthcoming", "planned", "proposed", "preparatory"}
 HAPPENING_VERBS = {"hold", "take", "open", "host", "organise", "organize", "convene", "attend", "launch", "kick",
@@ -37,6 +37,8 @@ class _Found:
 
 def _event_type(tok: Token) -> str | None:
     lemma = tok.lemma_.lower()
+    if lemma == "call" and any(c.lower_ == "courtesy" for c in tok.children):
+        return "Meeting"  # "paid a courtesy call on the Director General"
     if tok.pos_ in ("VERB",) and lemma in VERB_EVENTS:
         return VERB_EVENTS[lemma]
     if tok.pos_ in ("NOUN", "PROPN"):
@@ -71,10 +73,10 @@ def _happened(tok: Token) -> bool:
         return False
     if not (verb.tag_ in ("VBD", "VBN") or aux & {"was", "were", "had", "has", "have"}):
         return False
+    if verb.dep_ in ("acl", "relcl"):  # "the forum held in May", "the MoU, which was signed in 2021": in passing
+        return False
     if tok == verb:
         return True
-    if verb.dep_ == "acl":  # "the forum held in May", mentioned in passing
-        return False
     if tok.dep_ in ("nsubj", "nsubjpass"):
         return tok.head == verb
     if tok.dep_ in ("dobj", "attr"):
@@ -242,8 +244,10 @@ def _label(tok: Token, etype: str) -> str:
         obj = [c for c in tok.children if c.dep_ == "dobj"] or [
             c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("with", "to", "at", "in", "on")]
         words = []
-        if subj:  # the subject's head and its modifiers, not its appositions
-            words.append(doc[subj[0].left_edge.i: subj[0].i + 1].text)
+        if subj:  # the subject's head and its modifiers, not its appositions nor a dateline
+            start = subj[0].left_edge.i
+            dashes = [t.i for t in doc[start:subj[0].i] if t.text in ("—", "–", "--")]
+            words.append(doc[(dashes[-1] + 1 if dashes else start): subj[0].i + 1].text)
         words.append(tok.text)
         if obj:
             words.append(doc[obj[0].left_edge.i: obj[0].right_edge.i + 1].text)

@@ -73,6 +73,16 @@ def fallback_title(body: str) -> str | None:
     return title or None
 
 
+# "PARIS, 14 March 2023 —" / "Nairobi, Kenya, 3 May 2022 -": a press release's dateline.
+DATELINE = re.compile(r"^[A-Z][^,\n]{1,40},\s*(?P<date>[^—–\n]{4,60}?)\s*(?:—|–|--|\s-)\s")
+
+
+def dateline_date(body: str) -> date | None:
+    """The date of a dateline opening the body, when it has one."""
+    m = DATELINE.match(body)
+    return find_date(m.group("date")) if m else None
+
+
 def build_article(
     text: str,
     source: str,
@@ -92,6 +102,6 @@ def build_article(
         source=source,
         title=clean_str(title) or fallback_title(body),
         url=clean_str(url),
-        published=parse_date(published),
+        published=parse_date(published) or dateline_date(body),
         publisher=clean_str(publisher),
     )
