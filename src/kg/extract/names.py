@@ -190,12 +190,13 @@ def _modifiers_of_one_name(left: list[Token], doc: Doc, nxt: int, limit: int) ->
     person), and an institution word ahead before the capitals end."""
     if any(LEX.org_head(t.text) or is_acronym(t.text) or t.ent_type_ == "PERSON" for t in left):
         return False
-    if not all(t.lower_ in NOT_NAME_WORDS or t.ent_type_ in ("GPE", "NORP") or t.lower_ in COMMON_NAME_WORDS for t in left):
-        return False
+    plain = all(t.lower_ in NOT_NAME_WORDS or t.ent_type_ in ("GPE", "NORP") or t.lower_ in COMMON_NAME_WORDS for t in left)
     j = nxt
     while j < limit and j < nxt + 5 and (doc[j].text[:1].isupper() or doc[j].lower_ in ("of", "for", "the")):
         if LEX.org_head(doc[j].text):
-            return True
+            # plain words before "and", or spaCy reads the whole stretch as one organisation
+            one_entity = doc[j].ent_type_ == "ORG" and all(t.ent_iob_ == "I" for t in doc[left[0].i + 1: j + 1])
+            return plain or one_entity
         j += 1
     return False
 

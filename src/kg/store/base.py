@@ -25,6 +25,11 @@ from typing import IO, Protocol, Union
 import pyoxigraph as ox
 
 ONTOLOGY_GRAPH = ox.NamedNode("https://w3id.org/coopkg/ontology")
+# The union of all named graphs as a set, kept up to date by every write (both stores). A
+# server's own union default graph (and pyoxigraph 0.5's use_default_graph_as_union) returns a
+# triple once per graph holding it (Oxigraph issue #1919), so COUNTs and plain SELECTs over
+# entities named in many articles would repeat rows. Hidden from graphs(), export() and GRAPH ?g.
+UNION = ox.NamedNode("urn:x-coopkg:union")
 KG = "https://w3id.org/coopkg/ontology#"
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
@@ -66,6 +71,21 @@ def load_ontology(store: Store, triples: Iterable[ox.Triple | ox.Quad]) -> None:
 
 
 # --- helpers shared by the implementations -------------------------------------------------
+
+def replace_and_union_update(graph: ox.NamedNode, triples: Iterable[ox.Triple | ox.Quad]) -> str:
+    """The single SPARQL Update that replaces ``graph`` and keeps ``UNION`` the set of all triples:
+    the old graph's triples held by no other graph leave it, the new ones join it."""
+    if graph == UNION:
+        raise ValueError(f"{UNION} is reserved")
+    return (
+        f"DELETE {{ GRAPH {UNION} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER (?h NOT IN ({graph}, {UNION})) }} }} ;\n"
+        + replace_graph_update(graph, triples, also=UNION)
+    )
+
+
+BUILD_UNION_UPDATE = f"INSERT {{ GRAPH {UNION} {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {UNION}) }}"
+
 
 def replace_graph_update(graph: ox.NamedNode, triples: Iterable[ox.Triple | ox.Quad],
                          also: ox.NamedNode | None = None) -> str:

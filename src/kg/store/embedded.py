@@ -19,20 +19,16 @@ from typing import IO
 import pyoxigraph as ox
 
 from .base import (
+    BUILD_UNION_UPDATE,
+    UNION,
     Bindings,
+    replace_and_union_update,
     StoreError,
     compute_stats,
     normalise_bindings,
     replace_graph_update,
 )
 from .remote import inject_values
-
-
-# The union of all named graphs as a set, kept up to date by every write. pyoxigraph 0.5's
-# ``use_default_graph_as_union`` returns a triple once per graph holding it (Oxigraph issue
-# #1919), so COUNTs and plain SELECTs over entities named in many articles would repeat rows.
-# Hidden from graphs(), export() and GRAPH ?g.
-UNION = ox.NamedNode("urn:x-coopkg:union")
 
 
 def _is_lock_error(e: OSError) -> bool:
@@ -65,13 +61,7 @@ class EmbeddedStore:
         """One SPARQL Update ``DROP SILENT GRAPH g ; INSERT DATA {GRAPH g {...}}``: pyoxigraph runs
         an update in a single transaction (see base.py). ~5-8 ms for 200 triples."""
         self._check_writable()
-        if graph == UNION:
-            raise ValueError(f"{UNION} is reserved")
-        update = (
-            f"DELETE {{ GRAPH {UNION} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
-            f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER (?h NOT IN ({graph}, {UNION})) }} }} ;\n"
-            + replace_graph_update(graph, triples, also=UNION)
-        )
+        update = replace_and_union_update(graph, triples)
         try:
             self._store.update(update)
         except OSError as e:
@@ -82,7 +72,7 @@ class EmbeddedStore:
         if any(True for _ in self._store.quads_for_pattern(None, None, None, UNION)):
             return
         if any(True for g in self._store.named_graphs() if g != UNION):
-            self._store.update(f"INSERT {{ GRAPH {UNION} {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+            self._store.update(BUILD_UNION_UPDATE)
 
     def _check_writable(self) -> None:
         if self.read_only:

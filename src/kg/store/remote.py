@@ -16,11 +16,13 @@ from typing import IO
 import pyoxigraph as ox
 
 from .base import (
+    BUILD_UNION_UPDATE,
+    UNION,
     Bindings,
     StoreError,
     compute_stats,
     normalise_bindings,
-    replace_graph_update,
+    replace_and_union_update,
 )
 
 _RESULT_FORMATS = {
@@ -82,14 +84,14 @@ class RemoteStore:
     empty in between. (``graph_store_url`` is kept for callers who want bulk loads.)
 
     **Union default graph.** The contract says the default graph of every query is the union of
-    all named graphs. Rewriting arbitrary queries to get that is not sound (joins across graphs,
-    e.g. ``?x a/rdfs:subClassOf* kg:Event`` joins an article graph with the ontology graph), so
-    queries are sent as they are, with the request parameter ``union-default-graph`` added:
-    Oxigraph server honours it per request (verified against ``oxigraph serve`` 0.5.13 started
-    WITHOUT ``--union-default-graph``); other servers ignore unknown parameters, so they must be
-    configured to expose the union themselves: Fuseki ``tdb2:unionDefaultGraph true``
-    (or ``tdb:unionDefaultGraph``), GraphDB/RDF4J and Virtuoso already query all graphs by
-    default. ``oxigraph serve --union-default-graph`` works too.
+    all named graphs. Servers' own unions (Oxigraph's ``union-default-graph``, Virtuoso) repeat
+    a triple once per graph holding it, which multiplies rows through joins. So, like the
+    embedded store, every write also keeps the graph ``urn:x-coopkg:union`` (base.UNION) equal
+    to the set of all triples, in the same update request, and queries are sent with
+    ``default-graph-uri=urn:x-coopkg:union`` (plus ``named-graph-uri`` for every article graph
+    when the query uses GRAPH): standard SPARQL 1.1 Protocol, the same answers as the embedded
+    store on any conforming server. A query with its own FROM, or a server CoopKG has not
+    written to, is sent with ``union-default-graph`` (the server's own union).
 
     **Bindings** are never pasted as text: each value is serialised by pyoxigraph
     (``str(term)``: N-Triples syntax, quotes and newlines escaped) into a ``VALUES`` block put
@@ -119,6 +121,7 @@ class RemoteStore:
         self.update_url = update_url if explicit else u
         self.graph_store_url = graph_store_url if explicit else g
         self.timeout = timeout
+        self._union: bool | None = None  # does the server hold CoopKG's union graph? (asked once)
 
     # -- HTTP ------------------------------------------------------------------------------
     def _request(
@@ -145,10 +148,6 @@ class RemoteStore:
         except (ConnectionError, OSError) as e:
             raise StoreError(f"cannot reach SPARQL server {url}: {e}") from None
 
-    def _query_request_url(self) -> str:
-        sep = "&" if "?" in self.query_url else "?"
-        return f"{self.query_url}{sep}union-default-graph"
-
     def _update(self, update: str) -> None:
         if not self.update_url:
             raise StoreError(f"no SPARQL update endpoint known for {self.query_url}; pass update_url")
@@ -160,15 +159,36 @@ class RemoteStore:
 
     # -- writing ---------------------------------------------------------------------------
     def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple | ox.Quad]) -> None:
-        self._update(replace_graph_update(graph, triples))
+        if not self._has_union():
+            self._update(BUILD_UNION_UPDATE)  # a server filled before CoopKG kept the union graph
+        self._update(replace_and_union_update(graph, triples))
+        self._union = True
+
+    def _has_union(self) -> bool:
+        if self._union is None:
+            self._union = bool(self._send(f"ASK {{ GRAPH {UNION} {{ ?s ?p ?o }} }}", []))
+        return self._union
 
     # -- reading ---------------------------------------------------------------------------
     def query(self, sparql: str, bindings: Bindings | None = None):
+        """Run a query with the union graph as its default graph (protocol parameters
+        ``default-graph-uri``, and ``named-graph-uri`` for each article graph when the query
+        names graphs); a query with its own FROM keeps the dataset it asks for."""
         text = inject_values(sparql, normalise_bindings(bindings))
+        words = {value for kind, _, value in _scan_top_level(text) if kind == "word"}
+        if "from" in words or not self._has_union():
+            return self._send(text, [], server_union=True)
+        dataset = [("default-graph-uri", UNION.value)]
+        if "graph" in words:
+            dataset += [("named-graph-uri", g.value) for g in self.graphs()]
+        return self._send(text, dataset)
+
+    def _send(self, text: str, dataset: list[tuple[str, str]], server_union: bool = False):
+        params = [("query", text), *dataset] + ([("union-default-graph", "")] if server_union else [])
         ctype, body = self._request(
-            self._query_request_url(),
-            text.encode("utf-8"),
-            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": _ACCEPT},
+            self.query_url,
+            urllib.parse.urlencode(params).encode("ascii"),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT},
             is_query=True,
         )
         if ctype in _RESULT_FORMATS:
@@ -186,12 +206,13 @@ class RemoteStore:
         if not format.supports_datasets:
             raise ValueError(f"{format.name} cannot hold named graphs; use TriG or N-Quads")
         rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        quads = (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
+        quads = (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows if r["g"] != UNION)
         ox.serialize(quads, out, format)
 
     def graphs(self) -> list[ox.NamedNode]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)), key=lambda g: g.value)
+        rows = self._send("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", [], server_union=True)
+        return sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode) and r["g"] != UNION),
+                      key=lambda g: g.value)
 
     def stats(self) -> dict[str, int]:
         return compute_stats(self)
