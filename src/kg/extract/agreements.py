@@ -80,13 +80,15 @@ def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phras
     for s_idx, sent in enumerate(sents):
         text = sent.text
         for atype, pat in TERMS:
-            if pat.search(text) is None:
+            m = pat.search(text)
+            if m is None:
                 continue
+            term = next((t for t in sent if t.idx >= sent.start_char + m.start()), None)
             status = status_of(text)
             sdates = [d for d in dates if sent.start_char <= d.begin < sent.end_char]
             if status == "Signed" and sdates and _days_before(sdates[0].start, reference) > OLD_SIGNING_DAYS:
                 status = "InForce"
-            parties, explicit = _parties(phrases, ents, s_idx, doc)
+            parties, explicit = _parties(phrases, ents, s_idx, doc, term)
             if SIDES.search(text) and not explicit:  # "between the two sides": the article's two sides
                 main = main if main is not None else sides(phrases, ents)
                 parties = list(main)
@@ -155,33 +157,42 @@ def _top(e: Entity) -> Entity:
     return e
 
 
-def _parties(phrases: list[Phrase], ents: ArticleEntities, s_idx: int, doc=None) -> tuple[list[Entity], bool]:
-    """Organisations in party position: "between A and B" first, else subjects and "with B", else
-    every organisation of the sentence; and whether two were found in party position."""
+def _parties(phrases: list[Phrase], ents: ArticleEntities, s_idx: int, doc=None, term=None) -> tuple[list[Entity], bool]:
+    """Organisations in party position: "between A and B" first, else those in the clause of the
+    agreement's verb ("A and B signed", "with B", "their MoU"), else every organisation of the
+    sentence; and whether two were found in party position."""
     ranked: dict[int, list[Entity]] = {1: [], 2: [], 3: []}
+    verb = _verb_of(term) if term is not None else None
     for p in phrases:
         if p.sent != s_idx:
             continue
         e = ents.get(p)
         if e is None or e.kind != "Organisation":
             continue
-        rank = _party_rank(doc[p.tokens[1] - 1]) if doc is not None else 3
+        rank = _party_rank(doc[p.tokens[1] - 1], verb) if doc is not None else 3
         if all(e not in group for group in ranked.values()):
             ranked[rank].append(e)
     best = ranked[1] if len(ranked[1]) >= 2 else ranked[1] + ranked[2]
     return (best, True) if len(best) >= 2 else (best or ranked[3], False)
 
 
-def _party_rank(tok) -> int:
-    """1: "between A and B"; 2: a subject, "with B", "their MoU"; 3: anywhere else."""
+def _verb_of(tok):
+    """The verb governing a token (the clause it belongs to)."""
+    for _ in range(8):
+        if tok.pos_ in ("VERB", "AUX") or tok.head == tok:
+            return tok
+        tok = tok.head
+    return tok
+
+
+def _party_rank(tok, verb) -> int:
+    """1: "between A and B"; 2: in the clause of the agreement's verb, or "their MoU"; 3: elsewhere."""
     for _ in range(6):
         if tok.dep_ == "pobj" and tok.head.lower_ in ("between", "among"):
             return 1
-        if tok.dep_ in ("nsubj", "nsubjpass") or (tok.dep_ == "pobj" and tok.head.lower_ == "with"):
-            return 2
         if tok.dep_ == "poss" and tok.head.lower_ in ("mou", "memorandum", "agreement"):
             return 2
         if tok.dep_ not in ("conj", "compound", "appos", "flat") or tok.head == tok:
-            return 3
+            break
         tok = tok.head
-    return 3
+    return 2 if verb is not None and _verb_of(tok) == verb else 3

@@ -153,9 +153,11 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
                 # "the Governing Board of the International Centre ... (ICEKI)", "the Centre under the
                 # auspices of UNESCO (hereinafter ICEKI)": the acronym names the organisation it spells
                 candidates = [e, *([e.parent] if e.parent else []), *reversed(seen_in_sentence.get(p.sent, []))]
-                target = next((c for c in candidates if initials_fit(p.acronym, c.name)), e)
-                target.aliases.add(p.acronym)
-                orgs.setdefault(norm(p.acronym), target)
+                target = next((c for c in candidates if initials_fit(p.acronym, c.name)),
+                              None if is_acronym(e.name) else e)
+                if target is not None:
+                    target.aliases.add(p.acronym)
+                    orgs.setdefault(norm(p.acronym), target)
             seen_in_sentence.setdefault(p.sent, []).append(e)
             if e.parent is not None:
                 seen_in_sentence[p.sent].append(e.parent)

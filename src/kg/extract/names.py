@@ -280,6 +280,16 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
             r = k + 1 + (doc[k + 1].lower_ == "the")
             if any(LEX.org_head(t.text) for t in doc[r:b]) or (r + 1 == b and is_acronym(doc[r].text)):
                 return out + _classify(doc, a, k, s_idx) + _classify(doc, r, b, s_idx)
+    # "the Fifth Session of the Governing Board of X": an event's name, then the organisation
+    for k in range(a + 1, b - 1):
+        if doc[k].lower_ != "of":
+            continue
+        if any(t.lower_ in EVENT_WORDS for t in doc[a:k]) and not any(LEX.org_head(t.text) for t in doc[a:k]):
+            r = k + 1 + (doc[k + 1].lower_ == "the")
+            if any(LEX.org_head(t.text) for t in doc[r:b]) or (r + 1 == b and is_acronym(doc[r].text)):
+                text, start, end = _span_text(doc, a, k)
+                return out + [Phrase("Other", text, start, end, s_idx, tokens=(a, k))] + _classify(doc, r, b, s_idx)
+        break
     # "Rovani Sigamoney of the Section for X": a person's name joined to an organisation by "of"
     for k in range(a + 2, min(b - 1, a + 5)):
         if doc[k].lower_ != "of":

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from ..article import Membership, Span
 from .entities import ArticleEntities
-from .names import Phrase, is_role_word
+from .names import LEX, Phrase, is_role_word
 
 STOP = {",", ";", ":", "(", ")", ".", "and", "who", "which", "while", "as", "said", "says"}
 
@@ -57,6 +57,8 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
             add(p, None, nxt)
     for m in _lowercase_posts(doc, phrases):
         add(*m)
+    for m in _person_first_posts(doc, phrases):
+        add(*m)
     # "Director-General of Y, X" / "Y's Director X" / "Director of Y X"
     for i, r in enumerate(phrases):
         if r.kind != "Role" or i + 1 >= len(phrases):
@@ -67,7 +69,7 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
         org = _org_after_role(doc, phrases, i)
         j = i + 1 + (org is not None and phrases[i + 1] is org)
         if j < len(phrases) and phrases[j].kind == "Person" and phrases[j].sent == r.sent:
-            gap = doc[(org or r).tokens[1]: phrases[j].tokens[0]].text.strip()
+            gap = _words_between(doc, (org or r).tokens[1], phrases[j].tokens[0])
             if gap in (",", ""):
                 if org is None and prev is not None and prev.possessive and prev.kind == "Organisation":
                     org = prev
@@ -106,6 +108,11 @@ def _org_before_role(phrases: list[Phrase], i: int) -> Phrase | None:
     return None
 
 
+def _words_between(doc: Doc, a: int, b: int) -> str:
+    """The text between two token positions, honorifics left out ("the Rector of X, Prof. Y")."""
+    return " ".join(t.text for t in doc[a:b] if not LEX.is_honorific(t.text)).strip()
+
+
 def _gap(a: Phrase, b: Phrase) -> int:
     """Tokens between two phrases (an honorific between a role and a name counts as none)."""
     return b.tokens[0] - a.tokens[1]
@@ -131,7 +138,32 @@ def _lowercase_posts(doc: Doc, phrases: list[Phrase]):
                 if len(words) == 2 and not is_role_word(words[0].capitalize()) and words[0] not in ("deputy", "vice", "assistant", "executive", "acting", "associate", "senior", "chief", "general", "former"):
                     role = words[1]
                 yield nxt, role[:1].upper() + role[1:], q
+        # "Al-Waha University's president, Khalid Al-Harthy,"
+        if q.possessive:
+            m = re.fullmatch(r"['’]s\s+((?:[a-z\-]+\s+){0,3}?([a-z\-]+))\s*,\s*(?:(?:[A-Z][a-z]*\.|Prof|Dr|Mr|Ms|Mrs)\s+)*", gap)
+            if m and is_role_word(m.group(2).capitalize()):
+                yield nxt, m.group(1)[:1].upper() + m.group(1)[1:], q
+        # "Ilse Vermeulen (Scheldt University)" is handled from the person's side below
         # "the Section for X, headed by Peggy Oti-Boateng"
         m = re.fullmatch(r"\s*,?\s*(headed|led|chaired|directed|coordinated)\s+by\s+(?:the\s+)?", gap)
         if m:
             yield nxt, LED_BY[m.group(1)], q
+
+
+HEADS = re.compile(r"\s*,\s*who\s+(heads|leads|directs|chairs|coordinates|manages)\s+(?:the\s+)?$")
+HEAD_ROLE = {"heads": "Head", "leads": "Head", "directs": "Director", "chairs": "Chair", "coordinates": "Coordinator",
+             "manages": "Manager"}
+
+
+def _person_first_posts(doc: Doc, phrases: list[Phrase]):
+    """"X, who heads the Y Unit" and "X (Y University)"."""
+    for i, p in enumerate(phrases[:-1]):
+        q = phrases[i + 1]
+        if p.kind != "Person" or q.kind != "Organisation" or q.sent != p.sent:
+            continue
+        gap = doc.text[p.end:q.start]
+        m = HEADS.fullmatch(gap)
+        if m:
+            yield p, HEAD_ROLE[m.group(1)], q
+        elif re.fullmatch(r"\s*\(\s*(?:the\s+)?", gap) and doc.text[q.end:q.end + 1] == ")":
+            yield p, None, q
