@@ -24,6 +24,10 @@ FUTURE_WORDS = {"next", "upcoming", "future", "forthcoming", "planned", "propose
 HAPPENING_VERBS = {"hold", "take", "open", "host", "organise", "organize", "convene", "attend", "launch", "kick",
                    "conclude", "close", "co-organize", "co-organise", "start", "begin", "end", "run", "conduct",
                    "participate", "join", "chair", "preside", "witness", "mark", "celebrate", "deliver", "go"}
+# Verbs whose object is an event that took place as part of something ("the visit included a
+# workshop", "concluded its stay with a visit to X").
+CONTAINING_VERBS = {"include", "feature", "comprise", "conclude", "end", "begin", "start", "continue", "follow",
+                    "combine", "complete", "pay", "make", "undertake", "have"}
 DELEGATION = re.compile(r"\b(delegation|team|representatives?)\b", re.I)
 DISCUSS = {"discuss", "discussion", "talk", "exchange", "meet", "brief", "introduce", "present", "hold", "conduct"}
 
@@ -71,19 +75,36 @@ def _happened(tok: Token) -> bool:
         return False
     if verb.dep_ == "xcomp" and verb.head.lemma_ in ("plan", "hope", "want", "intend", "expect", "agree", "wish", "decide"):
         return False
-    if not (verb.tag_ in ("VBD", "VBN") or aux & {"was", "were", "had", "has", "have"}):
+    if not (verb.tag_ in ("VBD", "VBN") or aux & {"was", "were", "had", "has", "have"}
+            or (verb.tag_ == "VBG" and verb.dep_ in ("acl", "advcl"))):
         return False
+    if tok == verb and verb.tag_ == "VBG" and verb.dep_ in ("acl", "advcl") and _main_verb_past(verb):
+        return True  # "The Steering Committee, meeting online on 28 November, admitted ..."
     if verb.dep_ in ("acl", "relcl"):  # "the forum held in May", "the MoU, which was signed in 2021": in passing
         return False
     if tok == verb:
         return True
     if tok.dep_ in ("nsubj", "nsubjpass"):
         return tok.head == verb
+    while tok.dep_ == "conj" and tok.head != tok:  # "a workshop on 1 March and a visit to X on 3 March"
+        tok = tok.head
     if tok.dep_ in ("dobj", "attr"):
-        return tok.head == verb and verb.lemma_.lower() in HAPPENING_VERBS
+        return tok.head == verb and verb.lemma_.lower() in HAPPENING_VERBS | CONTAINING_VERBS
     if tok.dep_ == "pobj":
-        return tok.head.head == verb and tok.head.lower_ in ("during", "at", "in")
+        prep = tok.head
+        holder = prep.head
+        if holder.lower_ in ("part", "participation") and holder.head == verb:  # "took part in a workshop"
+            return True
+        if holder == verb and prep.lower_ in ("during", "at", "in"):
+            return True
+        return holder == verb and prep.lower_ == "with" and verb.lemma_.lower() in CONTAINING_VERBS
     return False
+
+
+def _main_verb_past(tok: Token) -> bool:
+    root = tok.sent.root
+    return root.tag_ in ("VBD", "VBN") or any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("was", "were", "has", "have", "had")
+                                              for c in root.children)
 
 
 def _is_session(tok: Token) -> bool:

