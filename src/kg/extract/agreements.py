@@ -15,7 +15,7 @@ from datetime import date
 from spacy.tokens import Span as SpacySpan
 
 from ..article import Agreement, Entity, Span
-from .dates import DateMention
+from .dates import DateMention, is_history, reference_date
 from .entities import ArticleEntities
 from .names import Phrase
 
@@ -36,7 +36,6 @@ STATUS_CUES = [
 SIDES = re.compile(r"\b(two sides|both sides|both parties|two parties|the parties|two institutions|both institutions|two organi[sz]ations|the sides)\b", re.I)
 # What an article says about an agreement overall: the strongest state any sentence reports.
 MERGE_ORDER = ["StatusUnknown", "Planned", "UnderNegotiation", "Expired", "InForce", "Signed", "Renewed"]
-OLD_SIGNING_DAYS = 60  # a signing this long before the article's own date is history: the agreement is in force
 TYPE_LABEL = {"MemorandumOfUnderstanding": "Memorandum of Understanding", "CooperationAgreement": "Cooperation agreement",
               "Agreement": "Agreement"}
 
@@ -76,7 +75,7 @@ def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phras
     """One Agreement per type and set of parties; later mentions add evidence and may move the status."""
     found: list[Agreement] = []
     main: list[Entity] | None = None
-    reference = _reference_date(dates, published)
+    reference = reference_date(dates, published)
     for s_idx, sent in enumerate(sents):
         text = sent.text
         for atype, pat in TERMS:
@@ -86,7 +85,7 @@ def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phras
             term = next((t for t in sent if t.idx >= sent.start_char + m.start()), None)
             status = status_of(text)
             sdates = [d for d in dates if sent.start_char <= d.begin < sent.end_char]
-            if status == "Signed" and sdates and _days_before(sdates[0].start, reference) > OLD_SIGNING_DAYS:
+            if status == "Signed" and sdates and is_history(sdates[0].start, reference):
                 status = "InForce"
             parties, explicit = _parties(phrases, ents, s_idx, doc, term)
             if SIDES.search(text) and not explicit:  # "between the two sides": the article's two sides
@@ -117,25 +116,6 @@ def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phras
         names = " and ".join(_top(p).name for p in a.parties[:3])
         a.label = f"{TYPE_LABEL[a.type]} between {names}" if len(a.parties) > 1 else TYPE_LABEL[a.type] + (f" of {names}" if names else "")
     return [a for a in found if a.parties]
-
-
-def _as_date(value: date | str) -> date:
-    if isinstance(value, date):
-        return value
-    parts = [int(x) for x in value.split("-")] + [1, 1]
-    return date(parts[0], parts[1], 1)
-
-
-def _reference_date(dates: list[DateMention], published: date | None) -> date | None:
-    """The article's own time: its publication date, else the first full date it gives (the lead's)."""
-    if published:
-        return published
-    known = [_as_date(d.end or d.start) for d in dates if d.explicit_year]
-    return known[0] if known else None
-
-
-def _days_before(value: date | str, reference: date | None) -> int:
-    return (reference - _as_date(value)).days if reference else 0
 
 
 def _same(found: list[Agreement], atype: str, parties: list[Entity]) -> Agreement | None:

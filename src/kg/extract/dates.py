@@ -141,3 +141,27 @@ def article_year(text: str, published: date | None) -> int | None:
         return first.year if isinstance(first, date) else int(first[:4])
     m = re.search(r"\b(?:19|20)\d\d\b", text)
     return int(m.group(0)) if m else None
+
+
+HISTORY_DAYS = 60  # what an article dates this long before its own date is background, not its news
+
+
+def as_date(value: date | str) -> date:
+    """A date for comparisons: "2021-11" counts as 1 November 2021."""
+    if isinstance(value, date):
+        return value
+    parts = [int(x) for x in value.split("-")] + [1, 1]
+    return date(parts[0], parts[1], 1)
+
+
+def reference_date(dates: list[DateMention], published: date | None) -> date | None:
+    """The article's own time: its publication date, else the first full date it gives (the lead's)."""
+    if published:
+        return published
+    known = [as_date(d.end or d.start) for d in dates if d.explicit_year]
+    return known[0] if known else None
+
+
+def is_history(value: date | str | None, reference: date | None) -> bool:
+    """Is this date background to an article of the given date ("first signed in 2021")?"""
+    return value is not None and reference is not None and (reference - as_date(value)).days > HISTORY_DAYS

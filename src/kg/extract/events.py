@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ..article import Entity, Event, Span
-from .dates import DateMention
+from .dates import DateMention, is_history, reference_date
 from .entities import ArticleEntities
 from .names import LEX, Phrase
 
@@ -75,6 +76,8 @@ def _happened(tok: Token) -> bool:
         return False
     if verb.dep_ == "xcomp" and verb.head.lemma_ in ("plan", "hope", "want", "intend", "expect", "agree", "wish", "decide"):
         return False
+    if verb.dep_ == "ccomp" and verb.head.lemma_ in ("recall", "remind", "note", "mention", "recount", "remember"):
+        return False  # "He recalled that CAGIS signed an agreement in 2022": background
     if not (verb.tag_ in ("VBD", "VBN") or aux & {"was", "were", "had", "has", "have"}
             or (verb.tag_ == "VBG" and verb.dep_ in ("acl", "advcl"))):
         return False
@@ -136,7 +139,8 @@ def _type_in(tok: Token, sent: SpacySpan) -> str | None:
 
 
 def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phrase], ents: ArticleEntities,
-         dates: list[DateMention]) -> list[Event]:
+         dates: list[DateMention], published: date | None = None) -> list[Event]:
+    """The events the article reports (not those it recalls as background, dated long before it)."""
     found: list[_Found] = []
     for s_idx, sent in enumerate(sents):
         triggers: list[Token] = []
@@ -193,7 +197,11 @@ def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[
             if context is not None and f is not context:
                 f.event.super_event = context.event
         found.extend(new)
-    events = [f.event for f in found]
+    reference = reference_date(dates, published)
+    events = [f.event for f in found if not is_history(f.event.end or f.event.start, reference)]
+    for e in events:  # a container dropped as background takes its parts' link with it
+        if e.super_event is not None and e.super_event not in events:
+            e.super_event = None
     _nest(events)
     return events
 

@@ -113,7 +113,7 @@ def extract_doc(doc: Doc, article: Article) -> Extraction:
         article=article,
         entities=ents.entities,
         memberships=posts.find(doc, phrases, ents, sentences),
-        events=events.find(doc, sents, sentences, phrases, ents, dates),
+        events=events.find(doc, sents, sentences, phrases, ents, dates, article.published),
         agreements=agreements.find(doc, sents, sentences, phrases, ents, dates, article.published),
         sentences=sentences,
     )
