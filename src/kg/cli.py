@@ -137,13 +137,77 @@ def query(
     except StoreError as exc:
         _err(f"kg: {exc}")
         raise typer.Exit(2)
+    _print_result(result, fmt, "kg query")
+    target.close()
+
+
+@app.command()
+def ask(
+    name: Optional[str] = typer.Argument(None, help="The question's name; leave it out to list the questions."),
+    param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="A parameter as key=value (repeatable)."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    fmt: Optional[str] = typer.Option(None, "--format", help=f"{', '.join(RESULT_FORMATS)}"),
+) -> None:
+    """Run a named question (a query in queries/*.rq); with no name, list them.
+
+    Example: kg ask posts-in-organisation --param org=ICEKI --format csv
+    Values are bound as RDF terms (an http(s) IRI, or a name matched against labels), never pasted into the query.
+    """
+    from .questions import ask as run, bindings_for, load_questions
+    from .store import StoreError
+
+    try:
+        questions = load_questions()
+    except (OSError, ValueError) as exc:
+        _err(f"kg ask: cannot read the questions: {exc}")
+        raise typer.Exit(2)
+    if name is None:
+        for q in questions.values():
+            params = " ".join(f"--param {p.name}=…" + ("" if not p.optional else " (optional)") for p in q.params)
+            typer.echo(f"{q.name:28} {q.title}" + (f"  [{params}]" if params else ""))
+        return
+    values: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            _err(f"kg ask: --param {item!r} is not key=value")
+            raise typer.Exit(2)
+        values[key.strip()] = value
+    try:  # a wrong name or parameter is reported before the store is opened
+        if name not in questions:
+            raise ValueError(f"no question named {name!r}; run 'kg ask' to list them")
+        bindings_for(questions[name], values)
+    except ValueError as exc:
+        _err(f"kg ask: {exc}")
+        raise typer.Exit(2)
+    target = _open(store, read_only=True)
+    try:
+        result = run(target, name, values, questions)
+        _print_result(result, fmt, "kg ask")
+    except ValueError as exc:
+        _err(f"kg ask: {exc}")
+        raise typer.Exit(2)
+    except SyntaxError as exc:
+        _err(f"kg ask: syntax error in question {name}: {exc}".splitlines()[0])
+        raise typer.Exit(2)
+    except StoreError as exc:
+        _err(f"kg: {exc}")
+        raise typer.Exit(2)
+    finally:
+        target.close()
+
+
+def _print_result(result, fmt: Optional[str], command: str) -> None:
+    """Write a query result to stdout in ``fmt`` (the one output path of kg query and kg ask)."""
+    import pyoxigraph as ox
+
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
         formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
                    "xml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
         name = fmt or "turtle"
         if name not in formats:
-            _err(f"kg query: --format {name} is not for CONSTRUCT/DESCRIBE; use one of {', '.join(formats)}")
+            _err(f"{command}: --format {name} is not for CONSTRUCT/DESCRIBE; use one of {', '.join(formats)}")
             raise typer.Exit(2)
         result.serialize(out, format=formats[name])
     else:
@@ -155,10 +219,9 @@ def query(
         elif name in formats:
             result.serialize(out, format=formats[name])
         else:
-            _err(f"kg query: --format {name} is not for SELECT/ASK; use one of {', '.join(RESULT_FORMATS)}")
+            _err(f"{command}: --format {name} is not for SELECT/ASK; use one of {', '.join(RESULT_FORMATS)}")
             raise typer.Exit(2)
     out.flush()
-    target.close()
 
 
 def _table(result) -> None:
