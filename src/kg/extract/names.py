@@ -13,10 +13,10 @@ capitalisation and the words themselves, and use spaCy's entity labels only as h
   "University") or it is an acronym, a place if a place head ("Room 2002", "Headquarters") or
   spaCy says so, and a person when the context says so (an honorific, a role next to it, spaCy).
 
->>> import spacy
->>> nlp = spacy.blank("en")
->>> [ (p.kind, p.text, p.role) for p in phrases(nlp("Mr. Yi Zhijun, First Secretary of the Permanent Mission of China to UNESCO, met them."))]
-[('Person', 'Yi Zhijun', None), ('Role', 'First Secretary', 'First Secretary'), ('Organisation', 'Permanent Mission of China to UNESCO', None)]
+>>> from kg.extract.pipeline import load_nlp
+>>> doc = load_nlp()("Mr. Omar Haddad, First Secretary of the Permanent Mission of Jordan to UNESCO, met them.")
+>>> [(p.kind, p.text) for p in phrases(doc)]
+[('Person', 'Omar Haddad'), ('Role', 'First Secretary'), ('Organisation', 'Permanent Mission of Jordan to UNESCO')]
 """
 from __future__ import annotations
 
