@@ -1,7 +1,8 @@
 """Ingest throughput and memory: spaCy alone vs the whole ingest, 1 and 2 jobs, 100 and 1,000 articles.
 
     .venv/bin/python bench/ingest.py                 # 100 and 1000 articles
-    .venv/bin/python bench/ingest.py --sizes 50      # a quick run
+    .venv/bin/python bench/ingest.py --sizes 100,300 # a quick run (a few minutes on 2 CPUs)
+    .venv/bin/python bench/ingest.py --sizes 100 --jobs 1   # only the 1-job ingest
 
 The corpus is the demo articles (the single-article files) replicated with small changes (URLs
 and one added sentence per copy, so every copy is a distinct article) in a temp dir.
@@ -13,7 +14,8 @@ and one added sentence per copy, so every copy is a distinct article) in a temp 
   with 2 jobs, the workers' start-up). The subprocess's peak RSS is the ``ru_maxrss`` of
   ``os.wait4`` (for 2 jobs: the largest single process, the parent or a worker).
 * stage shares are ``Summary.timings`` (seconds summed over articles; with 2 jobs they are worker
-  CPU-side times, so they add up to more than the wall time).
+  CPU-side times, so they add up to more than the wall time). "load" is building the Processor
+  (spaCy, shapes): in the parent with 1 job, summed over the workers with 2 jobs.
 """
 from __future__ import annotations
 
@@ -98,12 +100,17 @@ def spacy_alone(corpus: Path) -> tuple[float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--sizes", nargs="+", default=["100", "1000"],
+                    help="numbers of articles, space- or comma-separated (default: 100 1000)")
+    ap.add_argument("--jobs", nargs="+", default=["1", "2"],
+                    help="job counts to run end to end, space- or comma-separated (default: 1 2)")
     ap.add_argument("--worker", nargs=3, metavar=("CORPUS", "STORE", "JOBS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         worker(args.worker[0], args.worker[1], int(args.worker[2]))
         return
+    sizes = [int(x) for v in args.sizes for x in v.split(",") if x.strip()]
+    job_counts = [int(x) for v in args.jobs for x in v.split(",") if x.strip()]
 
     import spacy
 
@@ -113,11 +120,11 @@ def main() -> None:
           f"{os.cpu_count()} CPUs")
     rows = []
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
-        for n in args.sizes:
+        for n in sizes:
             corpus = make_corpus(Path(tmp) / f"corpus-{n}", n)
             nlp_s, count = spacy_alone(corpus)
             runs = {}
-            for jobs in (1, 2):
+            for jobs in job_counts:
                 store = Path(tmp) / f"store-{n}-{jobs}"
                 runs[jobs] = run_child(corpus, store, jobs)
                 assert runs[jobs]["accepted"] == count, (runs[jobs], count)
@@ -125,27 +132,32 @@ def main() -> None:
             print(f"  done: {n} articles", file=sys.stderr, flush=True)
 
     print()
-    print(f"{'articles':>8} | {'spaCy art/s':>11} | {'e2e 1 job':>9} | {'e2e 2 jobs':>10} | "
-          f"{'1job/spaCy':>10} | {'2jobs/spaCy':>11} | {'peak RSS 1 job':>14} | {'peak RSS 2 jobs*':>16}")
-    print("-" * 112)
+    head = f"{'articles':>8} | {'spaCy art/s':>11}"
+    for jobs in job_counts:
+        head += f" | {f'e2e {jobs}j art/s':>13} | {f'{jobs}j/spaCy':>9} | {f'peak RSS {jobs}j':>12} | {f'store ms/art {jobs}j':>16}"
+    print(head)
+    print("-" * len(head))
     for n, count, nlp_s, runs in rows:
         spacy_rate = count / nlp_s
-        r1 = count / runs[1]["seconds"]
-        r2 = count / runs[2]["seconds"]
-        print(f"{count:>8} | {spacy_rate:>11.1f} | {r1:>9.1f} | {r2:>10.1f} | {r1 / spacy_rate:>10.2f} | "
-              f"{r2 / spacy_rate:>11.2f} | {runs[1]['maxrss_mb']:>11.0f} MB | {runs[2]['maxrss_mb']:>13.0f} MB")
+        line = f"{count:>8} | {spacy_rate:>11.1f}"
+        for jobs in job_counts:
+            r = runs[jobs]
+            rate = count / r["seconds"]
+            store_ms = 1000 * r["timings"].get("store", 0.0) / max(1, r["accepted"])
+            line += (f" | {rate:>13.1f} | {rate / spacy_rate:>9.2f} | {r['maxrss_mb']:>9.0f} MB"
+                     f" | {store_ms:>16.1f}")
+        print(line)
     print("(art/s = articles per second; e2e = kg.ingest.ingest wall time incl. Processor/worker start-up;"
-          " * largest single process)")
+          " peak RSS with 2+ jobs is the largest single process)")
     print()
     print("share of stage time (Summary.timings), % of the stage total; seconds in brackets")
     print(f"{'articles':>8} {'jobs':>4} | " + " | ".join(f"{s:>13}" for s in STAGES) + f" | {'wall s':>7}")
     for n, count, _, runs in rows:
-        for jobs in (1, 2):
+        for jobs in job_counts:
             t = runs[jobs]["timings"]
             total = sum(t.get(s, 0.0) for s in STAGES) or 1.0
             cells = " | ".join(f"{100 * t.get(s, 0.0) / total:5.1f}% ({t.get(s, 0.0):5.1f})" for s in STAGES)
             print(f"{count:>8} {jobs:>4} | {cells} | {runs[jobs]['seconds']:>7.1f}")
-
 
 if __name__ == "__main__":
     main()

@@ -147,16 +147,24 @@ class Processor:
 
 
 _worker: Processor | None = None
+_worker_load: float | None = None  # seconds this worker took to build its Processor, not yet reported
 
 
 def _init_worker(base: str) -> None:
-    global _worker
+    global _worker, _worker_load
+    t = time.perf_counter()
     _worker = Processor(base)
+    _worker_load = time.perf_counter() - t
 
 
 def _work(articles: list[Article]) -> list[Outcome]:
+    global _worker_load
     assert _worker is not None
-    return _worker.process(articles)
+    out = _worker.process(articles)
+    if out and _worker_load is not None:  # reported once per worker, with its first outcome
+        out[0].timings["load"] = out[0].timings.get("load", 0.0) + _worker_load
+        _worker_load = None
+    return out
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

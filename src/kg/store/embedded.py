@@ -36,12 +36,23 @@ def _is_lock_error(e: OSError) -> bool:
     return "lock" in msg.lower() and ("unavailable" in msg.lower() or "LOCK" in msg)
 
 
+# Writes between two ``Store.flush()`` calls. pyoxigraph 0.5 opens RocksDB with 128 MB write
+# buffers (memtables) per column family, up to 6 of them, for 12 column families: nothing reaches
+# disk, and RSS grows by ~0.4 MB per article written (measured: 860 MB after 2,000 synthetic
+# 210-triple articles), and writes slow down as the memtables grow. Flushing every 100 writes
+# costs ~200 ms per flush (~2 ms per article) and keeps RSS flat (~100 MB after 2,000).
+FLUSH_EVERY = 100
+
+
 class EmbeddedStore:
     """pyoxigraph ``Store`` on disk at ``path`` (created if missing unless ``read_only``)."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False,
+                 flush_every: int = FLUSH_EVERY) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self.flush_every = flush_every
+        self._writes = 0
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
@@ -59,11 +70,15 @@ class EmbeddedStore:
     # -- writing ---------------------------------------------------------------------------
     def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple | ox.Quad]) -> None:
         """One SPARQL Update ``DROP SILENT GRAPH g ; INSERT DATA {GRAPH g {...}}``: pyoxigraph runs
-        an update in a single transaction (see base.py). ~5-8 ms for 200 triples."""
+        an update in a single transaction (see base.py). ~10-15 ms for 200 triples (the union graph
+        doubles the quads written); every ``flush_every`` writes the memtables go to disk."""
         self._check_writable()
         update = replace_and_union_update(graph, triples)
         try:
             self._store.update(update)
+            self._writes += 1
+            if self.flush_every > 0 and self._writes % self.flush_every == 0:
+                self._store.flush()  # bounds the memtables: see FLUSH_EVERY
         except OSError as e:
             raise StoreError(f"cannot write to store {self.path}: {e}") from None
 
