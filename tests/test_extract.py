@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kg.article import Article
-from kg.extract import agreements, dates, entities, names, pipeline, posts
+from kg.extract import agreements, dates, entities, names, pipeline
 from kg.extract.pipeline import extract
 
 ROOT = Path(__file__).resolve().parents[1]

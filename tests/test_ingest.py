@@ -17,13 +17,12 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.compare import to_canonical_graph
+from quads import canonical_quads
 
 from kg.config import Settings
 from kg.store import open_store
@@ -58,25 +57,6 @@ def run_kg(*args, cwd: Path, timeout: float = 300, input: str | None = None) -> 
 def popen_kg(*args, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(kg_command() + [str(a) for a in args], cwd=cwd, env=child_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def canonical_quads(nquads: bytes | str) -> list[tuple[str, str, str, str]]:
-    """The quads of an N-Quads document, sorted, with blank nodes relabelled canonically per
-    graph (the ontology graph has OWL blank nodes whose labels change on every load)."""
-    if isinstance(nquads, str):
-        nquads = nquads.encode("utf-8")
-    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
-    for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
-        by_graph[str(q.graph_name)].append(q)
-    out = []
-    for g, quads in by_graph.items():
-        if any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
-            rg = rdflib.Graph()
-            rg.parse(data="\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads), format="nt")
-            out += [(s.n3(), p.n3(), o.n3(), g) for s, p, o in to_canonical_graph(rg)]
-        else:
-            out += [(str(q.subject), str(q.predicate), str(q.object), g) for q in quads]
-    return sorted(out)
 
 
 def export_quads(store: Path | str, cwd: Path) -> list[tuple[str, str, str, str]]:

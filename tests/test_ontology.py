@@ -3,7 +3,6 @@ disjointness axioms bite (a thing typed Person and Organisation is inconsistent)
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,12 +10,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
 ROOT = Path(__file__).resolve().parents[1]
-try:
-    import kg  # noqa: F401
-except ImportError:  # not installed: run from the source tree
-    sys.path.insert(0, str(ROOT / "src"))
-
-from kg.ontology import KG, ONTOLOGY_IRI, class_hierarchy, ontology_graph, ontology_path  # noqa: E402
+from kg.ontology import KG, ONTOLOGY_IRI, class_hierarchy, ontology_graph, ontology_path
 
 CONTRACT = Path("/work/shared/CONTRACT.md")
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.config import Settings
 from kg.ingest import ingest
-from kg.questions import Question, ask, bindings_for, load_questions, parse_question
+from kg.questions import ask, bindings_for, load_questions, parse_question
 from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]

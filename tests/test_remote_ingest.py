@@ -7,13 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
-import rdflib
-from rdflib.compare import to_canonical_graph
+from quads import canonical_quads
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
@@ -35,22 +32,6 @@ def child_env() -> dict[str, str]:
 def run_kg(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run(kg_command() + [str(a) for a in args], cwd=cwd, env=child_env(), capture_output=True,
                           text=True, timeout=timeout)
-
-
-def canonical_quads(nquads: str) -> list[tuple[str, str, str, str]]:
-    """Sorted quads, blank nodes relabelled canonically per graph."""
-    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
-    for q in ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS):
-        by_graph[str(q.graph_name)].append(q)
-    out = []
-    for g, quads in by_graph.items():
-        if any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
-            rg = rdflib.Graph()
-            rg.parse(data="\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads), format="nt")
-            out += [(s.n3(), p.n3(), o.n3(), g) for s, p, o in to_canonical_graph(rg)]
-        else:
-            out += [(str(q.subject), str(q.predicate), str(q.object), g) for q in quads]
-    return sorted(out)
 
 
 def json_rows(text: str) -> tuple[list[str], list[tuple]]:

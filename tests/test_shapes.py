@@ -2,20 +2,14 @@
 graphs that violate it, checking the verdict, the offending node and the message."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 import rdflib
 
 ROOT = Path(__file__).resolve().parents[1]
-try:
-    import kg  # noqa: F401
-except ImportError:  # not installed: run from the source tree
-    sys.path.insert(0, str(ROOT / "src"))
-
-from kg.ontology import ontology_graph, shapes_graph  # noqa: E402
-from kg.validate import Problem, Report, Validator  # noqa: E402
+from kg.ontology import ontology_graph, shapes_graph
+from kg.validate import Problem, Report, Validator
 
 ID = "http://localhost:8000/id/"
 ART = ID + "article/0123456789abcdef"

@@ -2,22 +2,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-try:
-    import kg  # noqa: F401
-except ImportError:  # running from a checkout without an installed package
-    sys.path.insert(0, str(ROOT / "src"))
-
-from kg.article import Article, ReadError  # noqa: E402
-from kg.sources import read  # noqa: E402
-from kg.sources.checks import check_english  # noqa: E402
-from kg.sources.page import clean_page  # noqa: E402
+from kg.article import Article, ReadError
+from kg.sources import read
+from kg.sources.checks import check_english
+from kg.sources.page import clean_page
 
 FIX = ROOT / "tests" / "fixtures" / "sources"
 FORMATS = FIX / "formats"

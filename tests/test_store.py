@@ -12,14 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src"
-if not any(Path(p).resolve() == SRC for p in sys.path if p):
-    try:
-        import kg.store  # noqa: F401
-    except ImportError:  # the package is not installed: use the source tree
-        sys.path.insert(0, str(SRC))
-
-from kg.store import (  # noqa: E402
+from kg.store import (
     ONTOLOGY_GRAPH,
     EmbeddedStore,
     RemoteStore,
@@ -194,8 +187,9 @@ def test_malformed_query_is_syntax_error(store):
 
 
 def _child_env() -> dict[str, str]:
+    src = str(Path(__file__).resolve().parents[1] / "src")
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
     return env
 
 

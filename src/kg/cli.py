@@ -115,8 +115,6 @@ def query(
 
     Example: kg query 'SELECT ?p WHERE { ?p a <https://w3id.org/coopkg/ontology#Person> }' --format csv
     """
-    import pyoxigraph as ox
-
     from .store import StoreError
 
     if (text is None) == (file is None):

@@ -291,10 +291,6 @@ def _label(tok: Token, etype: str) -> str:
     return text[:1].upper() + text[1:] if text else etype
 
 
-def _in_sent(phrases: list[Phrase], s_idx: int) -> list[Phrase]:
-    return [p for p in phrases if p.sent == s_idx]
-
-
 def _add_attendees(ev: Event, doc: Doc, sent: SpacySpan, s_idx: int, phrases: list[Phrase], ents: ArticleEntities) -> None:
     """People named in the sentence, and organisations that act in it (not those only named in a post)."""
     in_sent = _in_sent(phrases, s_idx)

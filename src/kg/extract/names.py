@@ -125,10 +125,6 @@ def _in_quotes(sent: Span) -> set[int]:
     return out
 
 
-def _has(tokens: list[Token], words: set[str]) -> bool:
-    return any(t.lower_ in words for t in tokens)
-
-
 def _grow(sent: Span, i: int, quoted: set[int]) -> int:
     """Index one past the end of the name phrase starting at token i."""
     doc = sent.doc
@@ -308,7 +304,6 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         break
     text, start, end = _span_text(doc, a, b)
     toks = list(doc[a:b])
-    words = [t.text for t in toks]
     acr = _acronym_after(doc, b)
     possessive = b < len(doc) and doc[b].text in ("'s", "’s")
     kind, parent, unit = _name_kind(doc, toks, hon is not None)

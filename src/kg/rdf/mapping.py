@@ -19,7 +19,7 @@ import hashlib
 from datetime import date
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..article import Agreement, Entity, Event, Extraction, Span

@@ -26,7 +26,6 @@ from .base import (
     StoreError,
     compute_stats,
     normalise_bindings,
-    replace_graph_update,
 )
 from .remote import inject_values
 
