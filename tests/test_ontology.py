@@ -12,7 +12,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 ROOT = Path(__file__).resolve().parents[1]
 from kg.ontology import KG, ONTOLOGY_IRI, class_hierarchy, ontology_graph, ontology_path
 
-CONTRACT = Path("/work/shared/CONTRACT.md")
+CONTRACT = ROOT.parent / "shared" / "CONTRACT.md"  # CI has ../shared beside the clone
 
 # The kg: terms of the contract (CONTRACT.md, "Terms the data must use").
 CONTRACT_CLASSES = """Organisation OrganisationalUnit Person Membership Role Event Meeting Visit Workshop
