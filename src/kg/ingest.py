@@ -181,9 +181,12 @@ def ingest(paths: Iterable[str | Path], store: Store, settings: Settings | None 
     from .rdf import to_oxigraph
     from .sources import read
 
+    from .rdf.reconcile import StoreResolver
+
     settings = settings or Settings.load()
     summary = Summary()
     load_ontology(store, to_oxigraph(ontology_graph()))
+    known = StoreResolver(store, settings.base)  # names already in the store, kept current below
 
     def articles() -> Iterator[Article]:
         t = time.perf_counter()
@@ -207,6 +210,7 @@ def ingest(paths: Iterable[str | Path], store: Store, settings: Settings | None 
             else:
                 t = time.perf_counter()
                 triples = list(ox.parse(o.ntriples, format=ox.RdfFormat.N_TRIPLES))
+                triples, _ = known.resolve(triples)
                 store.replace_graph(ox.NamedNode(o.graph), triples)
                 summary.timings["store"] += time.perf_counter() - t
                 summary.accepted += 1

@@ -36,7 +36,8 @@ def article_iri(base: str, article_id: str) -> URIRef:
     return URIRef(f"{base}article/{article_id}")
 
 
-def _hash(*parts: object) -> str:
+def entity_hash(*parts: object) -> str:
+    """The hash that names posts and agreements after what they link (see docs/rdf-mapping.md)."""
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -115,7 +116,7 @@ class _Mapper:
     def membership(self, m) -> None:
         person = self.entity(m.person)
         org = self.entity(m.organisation) if m.organisation is not None else None
-        node = self.iri("post/" + _hash(m.person.key, (m.role or "").lower(), m.organisation.key if m.organisation else ""))
+        node = self.iri("post/" + entity_hash(m.person.key, (m.role or "").lower(), m.organisation.key if m.organisation else ""))
         g = self.g
         g.add((node, RDF.type, KG.Membership))
         g.add((node, ORG.member, person))
@@ -152,7 +153,7 @@ class _Mapper:
 
     def agreement(self, ag: Agreement) -> None:
         parties = sorted(p.key or p.name for p in ag.parties)
-        node = self.iri("agreement/" + _hash(ag.type, *parties))
+        node = self.iri("agreement/" + entity_hash(ag.type, *parties))
         g = self.g
         g.add((node, RDF.type, KG[ag.type]))
         self.label(node, ag.label, "en")
