@@ -243,3 +243,9 @@ def test_yardstick_on_development_gold(tmp_path):
     assert f1["people"] >= 0.9 and f1["organisations"] >= 0.8
     assert f1["posts"] >= 0.6 and f1["events"] >= 0.65 and f1["agreements"] >= 0.8
     assert sum(f1.values()) / len(f1) >= 0.78
+
+
+def test_a_name_wrapped_onto_the_next_line_is_one_name():
+    ex = run("On 3 May 2023 the Baltic Institute for Marine Studies and the Tallinn\nPolytechnic University signed\n"
+             "a Memorandum of Understanding on coastal monitoring in Riga.")
+    assert "Tallinn Polytechnic University" in orgs(ex)

@@ -395,3 +395,18 @@ def test_short_html_fragment_falls_back_to_its_text(tmp_path):
     )
     for a in articles(tmp_path):
         assert a.text == ENGLISH
+
+
+def test_hard_wrapped_text_is_read_whole(tmp_path):
+    """A text wrapped at ~75 columns: no line alone looks like prose, the paragraphs do."""
+    p = tmp_path / "wrapped.txt"
+    p.write_text(
+        "Baltic institutes sign a research agreement\n\n"
+        "On 3 May 2023 the Baltic Institute for Marine Studies (BIMS) and the Tallinn\n"
+        "Polytechnic University signed a Memorandum of Understanding on coastal\n"
+        "monitoring in Riga. Anna Kask, Director of BIMS, and Peeter Tamm, Rector of\n"
+        "the Tallinn Polytechnic University, signed the document in the presence of\n"
+        "students.\n", encoding="utf-8")
+    (article,) = list(read([p]))
+    assert article.title == "Baltic institutes sign a research agreement"
+    assert article.text.startswith("On 3 May 2023 the Baltic Institute") and article.text.endswith("students.")

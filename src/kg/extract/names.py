@@ -134,6 +134,9 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
         tok = doc[end]
         if end in quoted:
             break
+        if tok.is_space and "\n\n" not in tok.text and end + 1 < sent.end and _cap(doc[end + 1]):
+            end += 1  # a name wrapped onto the next line goes on there
+            continue
         if _cap(tok) and not (LEX.is_honorific(tok.text) and not LEX.is_honorific(toks[-1].text)):
             toks.append(tok)
             end += 1
@@ -215,8 +218,9 @@ def phrases(doc: Doc) -> list[Phrase]:
 
 
 def _span_text(doc: Doc, a: int, b: int) -> tuple[str, int, int]:
+    """A name as written, with a line break inside it read as a space; and its offsets."""
     span = doc[a:b]
-    return span.text, span.start_char, span.end_char
+    return " ".join(span.text.split()), span.start_char, span.end_char
 
 
 def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:

@@ -125,10 +125,32 @@ def _body_prose(lines: list[str], prose: list[int]) -> list[int]:
     return prose
 
 
+WRAP_WIDTH = 50  # a line this long that stops mid-sentence was wrapped: the next line goes on with it
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, int]]:
+    """Spans (first, last) of lines that read as one: hard-wrapped text is judged by its
+    paragraphs, not by its lines, which alone would look like menu items."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while (j + 1 < len(lines) and lines[j + 1].strip() and len(lines[j].strip()) >= WRAP_WIDTH
+               and not _SENTENCE_END.search(lines[j].strip()) and not lines[j + 1].lstrip().startswith(("-", "*", "•"))):
+            j += 1
+        spans.append((i, j))
+        i = j + 1
+    return spans
+
+
 def clean_page(text: str) -> Page:
     """Split a raw page copy into headline, body and (when written near the top) date."""
     lines = text.split("\n")
-    prose = _body_prose(lines, [i for i, line in enumerate(lines) if is_prose(line)])
+    prose = []
+    for a, b in _paragraphs(lines):
+        if is_prose(" ".join(line.strip() for line in lines[a:b + 1])):
+            prose += range(a, b + 1)
+    prose = _body_prose(lines, prose)
     if not prose:
         body = text.strip()
         return Page(fallback_title(body), body)
