@@ -87,19 +87,8 @@ class StoreResolver:
 
     def resolve(self, triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[str]]:
         """The article's triples with its entities renamed to known nodes; and why, one line each."""
-        kinds: dict[str, str] = {}
-        names: dict[str, list[str]] = defaultdict(list)
-        parents: dict[str, str] = {}
-        for t in triples:
-            s = t.subject.value if isinstance(t.subject, ox.NamedNode) else None
-            if s is None:
-                continue
-            if t.predicate == RDF_TYPE and t.object in (PERSON, ORG, UNIT):
-                kinds[s] = "person" if t.object == PERSON else "org"
-            elif t.predicate in (LABEL, ALT):
-                names[s].append(t.object.value)
-            elif t.predicate == SUB_ORG:
-                parents[s] = t.object.value
+        kinds, labelled, parents = _entities(triples)
+        names = {iri: [name for _, name in pairs] for iri, pairs in labelled.items()}
         rename: dict[str, str] = {}
         why: list[str] = []
         # parents before units, so a unit is looked up under its parent's final IRI
@@ -109,14 +98,14 @@ class StoreResolver:
             parent = parents.get(iri)
             parent = rename.get(parent, parent) if parent else None
             found = set()
-            for name in names[iri]:
+            for name in names.get(iri, []):
                 for key in _keys(kinds[iri], name):
                     found |= self.by_name.get((kinds[iri], key, parent), set())
             found.discard(iri)
             if found:
                 target = min(found)
                 rename[iri] = target
-                why.append(f"{iri} -> {target}: same name as a known node ({', '.join(sorted(set(names[iri])))})")
+                why.append(f"{iri} -> {target}: same name as a known node ({', '.join(sorted(set(names.get(iri, []))))})")
         # every node the store knew keeps its stored preferred label (one per node across sources)
         relabel = {iri for iri in kinds if iri in self.preferred} | set(rename.values())
         out = self._rewrite(triples, rename, relabel)
@@ -181,20 +170,28 @@ class StoreResolver:
         return term.value[len(self.base):] if term.value.startswith(self.base) else term.value
 
     def _learn(self, triples: list[ox.Triple]) -> None:
-        kinds, names = {}, defaultdict(list)
-        for t in triples:
-            s = t.subject.value if isinstance(t.subject, ox.NamedNode) else None
-            if s is None:
-                continue
-            if t.predicate == RDF_TYPE and t.object in (PERSON, ORG, UNIT):
-                kinds[s] = "person" if t.object == PERSON else "org"
-            elif t.predicate == SUB_ORG:
-                self.parent.setdefault(s, t.object.value)
-            elif t.predicate in (LABEL, ALT):
-                names[s].append((t.predicate, t.object.value))
+        kinds, names, parents = _entities(triples)
         for iri, kind in kinds.items():
-            self.parent.setdefault(iri, None)
-            for pred, name in names[iri]:
+            self.parent.setdefault(iri, parents.get(iri))
+            for pred, name in names.get(iri, []):
                 self._add(kind, iri, name)
                 if pred == LABEL:
                     self.preferred.setdefault(iri, name)
+
+
+def _entities(triples: list[ox.Triple]):
+    """The people and organisations of a graph: their kind, (predicate, name) pairs and parent."""
+    kinds: dict[str, str] = {}
+    names: dict[str, list[tuple[ox.NamedNode, str]]] = defaultdict(list)
+    parents: dict[str, str] = {}
+    for t in triples:
+        s = t.subject.value if isinstance(t.subject, ox.NamedNode) else None
+        if s is None:
+            continue
+        if t.predicate == RDF_TYPE and t.object in (PERSON, ORG, UNIT):
+            kinds[s] = "person" if t.object == PERSON else "org"
+        elif t.predicate in (LABEL, ALT):
+            names[s].append((t.predicate, t.object.value))
+        elif t.predicate == SUB_ORG:
+            parents[s] = t.object.value
+    return kinds, names, parents
