@@ -249,3 +249,12 @@ def test_a_name_wrapped_onto_the_next_line_is_one_name():
     ex = run("On 3 May 2023 the Baltic Institute for Marine Studies and the Tallinn\nPolytechnic University signed\n"
              "a Memorandum of Understanding on coastal monitoring in Riga.")
     assert "Tallinn Polytechnic University" in orgs(ex)
+
+
+def test_listed_members_of_a_board():
+    ex = run("The Scientific Council of the Baltic Institute for Marine Studies met in Riga on 4 May 2022. "
+             "Council members, i.e. Prof. Anna Kask, Dean of the Faculty of Science of Tartu University, "
+             "and Dr. Peeter Tamm, reviewed the annual report.")
+    posts_ = post_set(ex)
+    members = {p for p, role, _ in posts_ if role == "Member"}
+    assert members == {"Anna Kask", "Peeter Tamm"}

@@ -59,6 +59,8 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
         add(*m)
     for m in _person_first_posts(doc, phrases):
         add(*m)
+    for m in _listed_members(doc, phrases):
+        add(*m)
     # "Director-General of Y, X" / "Y's Director X" / "Director of Y X"
     for i, r in enumerate(phrases):
         if r.kind != "Role" or i + 1 >= len(phrases):
@@ -167,3 +169,24 @@ def _person_first_posts(doc: Doc, phrases: list[Phrase]):
             yield p, HEAD_ROLE[m.group(1)], q
         elif re.fullmatch(r"\s*\(\s*(?:the\s+)?", gap) and doc.text[q.end:q.end + 1] == ")":
             yield p, None, q
+
+
+LIST_START = re.compile(r"\s+members?\s*,?\s*(?:i\.\s?e\.|namely|including|:)", re.I)
+JOINED = re.compile(r"\bmembers?\s+(?:joined|of)\s+(?:the\s+)?$", re.I)
+
+
+def _listed_members(doc: Doc, phrases: list[Phrase]):
+    """"Board members, i.e. A, B and C" and "two new members joined the Board: A, B": each named
+    person is a Member of that organisation."""
+    for i, q in enumerate(phrases):
+        if q.kind != "Organisation":
+            continue
+        listed = LIST_START.match(doc.text, q.end) or (
+            JOINED.search(doc.text, max(0, q.start - 40), q.start) and doc.text[q.end:q.end + 2].lstrip().startswith(":"))
+        if not listed:
+            continue
+        for p in phrases[i + 1:]:
+            if p.sent != q.sent:
+                break
+            if p.kind == "Person":
+                yield p, "Member", q
