@@ -139,7 +139,8 @@ def test_who_met_whom(store):
     everyone = rows(store, "who-met-whom")
     pairs = {frozenset((r["name"], r["otherName"])) for r in everyone}
     assert frozenset(("Chen Hao", "Joseph Kiplagat Ruto")) in pairs
-    assert frozenset(("Isabel Quispe Mamani", "Li Xiaoyan")) in pairs  # 16: trilateral meeting
+    assert frozenset(("Isabel Quispe Mamani", "Liang Guohua")) in pairs  # 06: the CAGIS delegation at APU
+    # (not Quispe Mamani and Li Xiaoyan at the 16 trilateral: she also sits on ICEKI's board, 11)
     # each pair once per event (no A-B and B-A)
     keys = [(r["source"], r["event"], frozenset((r["name"], r["otherName"]))) for r in everyone]
     assert len(keys) == len(set(keys))
