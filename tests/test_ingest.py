@@ -9,12 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -22,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from quads import canonical_quads
+from support import canonical_quads, child_env, kg_command
 
 from kg.config import Settings
 from kg.store import open_store
@@ -36,16 +34,6 @@ PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX schema: <https://schema.org/>\n"
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def kg_command() -> list[str]:
-    exe = Path(sys.executable).parent / ("kg.exe" if os.name == "nt" else "kg")
-    found = shutil.which("kg", path=str(exe.parent))
-    return [found] if found else [sys.executable, "-m", "kg.cli"]
-
-
-def child_env() -> dict[str, str]:
-    """The environment without KG_* settings, so only the options given count."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
 
 
 def run_kg(*args, cwd: Path, timeout: float = 300, input: str | None = None) -> subprocess.CompletedProcess:

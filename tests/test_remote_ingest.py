@@ -3,30 +3,17 @@ store gives the same answers to the yardstick queries and the same quads."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from quads import canonical_quads
+from support import canonical_quads, child_env, kg_command
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
 ARTICLE_FILES = sorted(p for p in ARTICLES.iterdir() if p.name[:2].isdigit())
 YARDSTICK = ROOT.parent / "shared" / "eval" / "queries"
 YARDSTICK_QUERIES = ("agreements", "events", "organisations", "people", "posts")
-
-
-def kg_command() -> list[str]:
-    exe = Path(sys.executable).parent / ("kg.exe" if os.name == "nt" else "kg")
-    found = shutil.which("kg", path=str(exe.parent))
-    return [found] if found else [sys.executable, "-m", "kg.cli"]
-
-
-def child_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
 
 
 def run_kg(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:

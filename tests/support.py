@@ -1,7 +1,11 @@
-"""Comparing stores by their quads: the helper the ingest and remote-store tests share."""
+"""Helpers the end-to-end tests share: running the `kg` command, comparing stores by their quads."""
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from collections import defaultdict
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -25,3 +29,15 @@ def canonical_quads(nquads: bytes | str) -> list[tuple[str, str, str, str]]:
         else:
             out += [(str(q.subject), str(q.predicate), str(q.object), g) for q in quads]
     return sorted(out)
+
+
+def kg_command() -> list[str]:
+    """The installed `kg` of this interpreter's environment, else `python -m kg.cli`."""
+    exe = Path(sys.executable).parent / ("kg.exe" if os.name == "nt" else "kg")
+    found = shutil.which("kg", path=str(exe.parent))
+    return [found] if found else [sys.executable, "-m", "kg.cli"]
+
+
+def child_env() -> dict[str, str]:
+    """The environment without KG_* settings, so only the options given count."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
