@@ -9,14 +9,13 @@ the two sides" and "both parties" are resolved to the two organisations the arti
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import date
 
 from spacy.tokens import Span as SpacySpan
 
 from ..article import Agreement, Entity, Span
 from .dates import DateMention, is_history, reference_date
-from .entities import ArticleEntities
+from .entities import ArticleEntities, organisations_by_mentions, top_level
 from .names import Phrase
 
 TERMS = [
@@ -57,17 +56,8 @@ def status_of(sentence: str) -> str:
 
 
 def sides(phrases: list[Phrase], ents: ArticleEntities) -> list[Entity]:
-    """The two organisations an article is about: the most mentioned, units counting for their parent."""
-    counts: Counter = Counter()
-    for p in phrases:
-        e = ents.get(p)
-        if e is not None and e.kind == "Organisation":
-            top = e
-            while top.parent is not None:
-                top = top.parent
-            counts[id(top)] += 1
-    by_id = {id(e): e for e in ents.entities}
-    return [by_id[i] for i, _ in counts.most_common(2) if i in by_id]
+    """The two organisations an article is about: its two most mentioned."""
+    return organisations_by_mentions(ents, phrases)[:2]
 
 
 def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phrase], ents: ArticleEntities,
@@ -96,7 +86,7 @@ def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phras
                 for e in main:
                     if len(parties) >= 2:
                         break
-                    if e not in parties and not any(_top(p) is e for p in parties):
+                    if e not in parties and not any(top_level(p) is e for p in parties):
                         parties.append(e)
             a = _same(found, atype, parties)
             if a is None:
@@ -113,7 +103,7 @@ def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phras
                     a.date = sdates[0].start
             break  # one agreement per sentence
     for a in found:
-        names = " and ".join(_top(p).name for p in a.parties[:3])
+        names = " and ".join(top_level(p).name for p in a.parties[:3])
         a.label = f"{TYPE_LABEL[a.type]} between {names}" if len(a.parties) > 1 else TYPE_LABEL[a.type] + (f" of {names}" if names else "")
     return [a for a in found if a.parties]
 
@@ -121,20 +111,14 @@ def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phras
 def _same(found: list[Agreement], atype: str, parties: list[Entity]) -> Agreement | None:
     """The agreement already found that this mention names: same type, same top-level parties
     ("the agreement" after "a Memorandum of Understanding" is that memorandum)."""
-    tops = {id(_top(p)) for p in parties}
+    tops = {id(top_level(p)) for p in parties}
     for a in reversed(found):
         if a.type != atype and atype != "Agreement":
             continue
-        theirs = {id(_top(p)) for p in a.parties}
+        theirs = {id(top_level(p)) for p in a.parties}
         if tops == theirs or (len(tops) < 2 and tops <= theirs):
             return a
     return None
-
-
-def _top(e: Entity) -> Entity:
-    while e.parent is not None:
-        e = e.parent
-    return e
 
 
 def _parties(phrases: list[Phrase], ents: ArticleEntities, s_idx: int, doc=None, term=None) -> tuple[list[Entity], bool]:

@@ -8,6 +8,7 @@ named with the words in another order or by surname alone with a title ("Mr. Yi"
 from __future__ import annotations
 
 import re
+from collections import Counter
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -187,23 +188,28 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
     return out
 
 
-def _top_level(e: Entity) -> Entity:
+def top_level(e: Entity) -> Entity:
+    """The organisation a unit ultimately belongs to (itself for a top-level one)."""
     while e.parent is not None:
         e = e.parent
     return e
 
 
-def main_organisation(out: ArticleEntities, phrases: list[Phrase]) -> Entity | None:
-    """The organisation the article is most about: the most mentioned, units counting for their parent."""
-    counts: dict[int, int] = {}
-    by_id = {}
+def organisations_by_mentions(out: ArticleEntities, phrases: list[Phrase]) -> list[Entity]:
+    """The article's top-level organisations, most mentioned first (units count for their parent;
+    ties in order of first mention)."""
+    counts: Counter = Counter()
     for p in phrases:
         e = out.get(p)
         if e is not None and e.kind == "Organisation":
-            top = _top_level(e)
-            counts[id(top)] = counts.get(id(top), 0) + 1
-            by_id[id(top)] = top
-    return by_id[max(counts, key=counts.get)] if counts else None
+            counts[top_level(e)] += 1
+    return [e for e, _ in counts.most_common()]
+
+
+def main_organisation(out: ArticleEntities, phrases: list[Phrase]) -> Entity | None:
+    """The organisation the article is most about."""
+    ranked = organisations_by_mentions(out, phrases)
+    return ranked[0] if ranked else None
 
 
 def _resolve_bare(out: ArticleEntities, bare: list[Phrase], phrases: list[Phrase]) -> None:

@@ -30,7 +30,6 @@ HAPPENING_VERBS = {"hold", "take", "open", "host", "organise", "organize", "conv
 CONTAINING_VERBS = {"include", "feature", "comprise", "conclude", "end", "begin", "start", "continue", "follow",
                     "combine", "complete", "pay", "make", "undertake", "have"}
 DELEGATION = re.compile(r"\b(delegation|team|representatives?)\b", re.I)
-DISCUSS = {"discuss", "discussion", "talk", "exchange", "meet", "brief", "introduce", "present", "hold", "conduct"}
 
 
 @dataclass

@@ -100,7 +100,7 @@ def _org_after_role(doc: Doc, phrases: list[Phrase], i: int) -> Phrase | None:
 def _org_before_role(phrases: list[Phrase], i: int) -> Phrase | None:
     """"UNESCO's Director X", "CAGIS President X": an organisation right before the role of person i."""
     j = i - 1
-    if j >= 0 and phrases[j].kind == "Role" and phrases[j].tokens[1] == phrases[i].tokens[0] - _gap(phrases[j], phrases[i]):
+    if j >= 0 and phrases[j].kind == "Role":
         j -= 1
     if j < 0 or phrases[j].kind != "Organisation" or phrases[j].sent != phrases[i].sent:
         return None
@@ -113,11 +113,6 @@ def _org_before_role(phrases: list[Phrase], i: int) -> Phrase | None:
 def _words_between(doc: Doc, a: int, b: int) -> str:
     """The text between two token positions, honorifics left out ("the Rector of X, Prof. Y")."""
     return " ".join(t.text for t in doc[a:b] if not LEX.is_honorific(t.text)).strip()
-
-
-def _gap(a: Phrase, b: Phrase) -> int:
-    """Tokens between two phrases (an honorific between a role and a name counts as none)."""
-    return b.tokens[0] - a.tokens[1]
 
 
 LED_BY = {"headed": "Head", "led": "Head", "chaired": "Chair", "directed": "Director", "coordinated": "Coordinator"}
