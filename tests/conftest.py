@@ -64,3 +64,71 @@ def oxigraph_server_module(tmp_path_factory):
     """Like ``oxigraph_server`` but shared by the tests of one module (one server, one dataset)."""
     with _oxigraph_serve(tmp_path_factory.mktemp("oxigraph-server-module")) as url:
         yield url
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> Path:
+    """An embedded store holding data/articles (the demo corpus), ingested once per test run."""
+    from support import child_env, kg_command
+
+    store = tmp_path_factory.mktemp("demo") / "store"
+    articles = Path(__file__).resolve().parents[1] / "data" / "articles"
+    subprocess.run([*kg_command(), "ingest", str(articles), "--store", str(store)],
+                   env=child_env(), check=True, capture_output=True, timeout=600)
+    return store
+
+
+@contextlib.contextmanager
+def kg_serve(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60):
+    """Run ``kg serve`` on 127.0.0.1 (a free port, base IRI ``http://127.0.0.1:PORT/id/``) until
+    the block ends; yields its root URL without the final slash. Fails if it does not answer in
+    ``timeout`` seconds."""
+    from support import child_env, kg_command
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(store.parent / f"kg-serve-{port}.log", "wb")
+    proc = subprocess.Popen(
+        [*kg_command(), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
+         "--base", f"{url}/id/"],
+        stdout=log, stderr=subprocess.STDOUT, env={**child_env(), **(env or {})},
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                log.flush()
+                pytest.fail(f"kg serve exited with status {proc.returncode}: "
+                            f"{(store.parent / f'kg-serve-{port}.log').read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=2):
+                    break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"kg serve did not answer within {timeout} s")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_store):
+    """``kg serve`` on the demo store for the tests of one module (query time limit 3 s);
+    yields its root URL (``http://127.0.0.1:PORT``)."""
+    with kg_serve(demo_store, env={"KG_QUERY_TIMEOUT": "3"}) as url:
+        yield url

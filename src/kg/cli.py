@@ -351,6 +351,33 @@ def stats(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP))
         typer.echo(f"{name:15} {value}")
 
 
+@app.command()
+def serve(
+    store: Optional[str] = typer.Option(None, "--store", help="Store directory to publish (default: ./store, or KG_STORE / kg.toml)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    base: Optional[str] = typer.Option(None, "--base", help="Base IRI of the data (default http://localhost:8000/id/)."),
+) -> None:
+    """Publish the store as linked data: SPARQL endpoint, resource pages, VoID, dumps, query page."""
+    import uvicorn
+
+    from .store import StoreError
+    from .web import create_app
+
+    settings = Settings.load(store=store, base=base)
+    _check_base(settings.base)
+    if settings.store.lower().startswith(("http://", "https://")):
+        _err(f"kg serve: publishes an embedded store (a directory); {settings.store} is a SPARQL server already")
+        raise typer.Exit(2)
+    try:
+        web_app = create_app(settings)
+    except StoreError as exc:
+        _err(f"kg serve: {exc}")
+        raise typer.Exit(2)
+    typer.echo(f"CoopKG serves {settings.store} at http://{host}:{port}/ (SPARQL: http://{host}:{port}/sparql); Ctrl-C stops it.")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     app()
 

@@ -8,8 +8,12 @@ variables, then by command-line options.
     store = "http://127.0.0.1:7878"          # a directory, or a SPARQL server's URL
     max_bytes = 5000000                      # larger input files are rejected
     jobs = 2                                 # processes for `kg ingest`
+    query_timeout = 10.0                     # seconds a query may run on `kg serve`
+    result_limit = 100000                    # rows (or triples) a query may return on `kg serve`
+    service_allowlist = ["https://partner.example.org/sparql"]  # SERVICE endpoints allowed
 
-Environment: ``KG_BASE``, ``KG_STORE``, ``KG_MAX_BYTES``, ``KG_JOBS``.
+Environment: ``KG_BASE``, ``KG_STORE``, ``KG_MAX_BYTES``, ``KG_JOBS``, ``KG_QUERY_TIMEOUT``,
+``KG_RESULT_LIMIT``, ``KG_SERVICE_ALLOWLIST`` (endpoints separated by spaces).
 
 >>> Settings().base
 'http://localhost:8000/id/'
@@ -30,6 +34,9 @@ class Settings:
     store: str = "store"
     max_bytes: int = 5_000_000
     jobs: int = 1
+    query_timeout: float = 10.0
+    result_limit: int = 100_000
+    service_allowlist: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None, **overrides) -> "Settings":
@@ -45,4 +52,11 @@ class Settings:
         return s
 
     def _with(self, values: dict) -> "Settings":
-        return replace(self, **{k: int(v) if isinstance(getattr(self, k), int) else str(v) for k, v in values.items()})
+        return replace(self, **{k: _convert(getattr(self, k), v) for k, v in values.items()})
+
+
+def _convert(default, value):
+    """Give a value from kg.toml or the environment the type of the setting's default."""
+    if isinstance(default, tuple):
+        return tuple(value.split() if isinstance(value, str) else value)
+    return type(default)(value)

@@ -1,0 +1,13 @@
+"""Placeholder: to be written (issue 4)."""
+from __future__ import annotations
+
+import contextlib
+
+
+def routes(site) -> list:
+    return []
+
+
+@contextlib.asynccontextmanager
+async def lifespan(site):
+    yield
