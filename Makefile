@@ -52,7 +52,7 @@ demo: venv
 # The test suite.  Its extra needs are in the lock (pytest, and the `oxigraph` package, whose
 # server the remote-store tests start); Java must be installed (check-java says how).
 # pytest exits 5 when it collects no tests: make treats that as a failure, as it should.
-test: venv check-java
+test: venv check-java browser
 	timeout $(TEST_TIMEOUT) $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # Regenerate requirements.lock from pyproject.toml (dependencies + the `test` extra), with hashes.
@@ -68,3 +68,22 @@ clean:
 	rm -rf $(VENV) $(DEMO_STORE) build dist src/*.egg-info .pytest_cache
 	@rmdir var 2>/dev/null || true
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The query page's YASGUI (src/kg/web/static/yasgui/, committed, so `make demo` and `make test`
+# need no Node): rebuilt from ui/package-lock.json with Node 20+ and npm.
+.PHONY: ui browser
+ui:
+	cd ui && npm ci --no-audit --no-fund --ignore-scripts && npm run build
+
+# Chromium for the browser tests (tests/test_web_browser.py, driven by playwright): Debian's
+# package, installed with apt-get (sudo unless root) when $(CHROMIUM) is missing.
+CHROMIUM     ?= /usr/bin/chromium
+browser:
+	@[ -x $(CHROMIUM) ] || { \
+	  command -v apt-get >/dev/null 2>&1 || { \
+	    echo "make test: Chromium is needed for the browser tests and $(CHROMIUM) is missing;" >&2; \
+	    echo "install it (Debian: apt-get install chromium) or name it: make test CHROMIUM=/path/to/chromium" >&2; exit 1; }; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  echo "Installing Chromium for the browser tests: $$sudo apt-get install chromium"; \
+	  $$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || { \
+	    echo "make test: could not install Chromium (see above); the browser tests need it." >&2; exit 1; }; }
