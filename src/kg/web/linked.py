@@ -272,6 +272,14 @@ class Page:
     events: list[dict[str, Any]] = field(default_factory=list)
     agreements: list[dict[str, Any]] = field(default_factory=list)
     kind: str = "resource"
+    graphs_total: int = 0
+    evidence_total: int = 0
+
+
+# A page lists at most this many sources, evidence sentences and values of one property (a
+# resource named in thousands of articles would otherwise make a page of megabytes); the RDF
+# description and /sparql have them all.
+LIST_LIMIT = 100
 
 
 def _grouped(rows: list[dict[str, Any]], linker: Linker, labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -290,7 +298,8 @@ def _grouped(rows: list[dict[str, Any]], linker: Linker, labels: dict[str, str])
             by_prop[p].append(linker.link(o.value, labels))
         else:
             by_prop[p].append({"text": str(o), "note": "blank node"})
-    return [{"property": linker.link(p), "terms": sorted(vs, key=lambda v: v.get("label") or v.get("text", ""))}
+    return [{"property": linker.link(p), "total": len(vs),
+             "terms": sorted(vs, key=lambda v: v.get("label") or v.get("text", ""))[:LIST_LIMIT]}
             for p, vs in sorted(by_prop.items(), key=lambda kv: (kv[0] != RDF_TYPE, linker.label(kv[0])))]
 
 
@@ -330,11 +339,15 @@ def build_page(store, linker: Linker, iri: str) -> Page | None:
             page.text = highlight(text_rows[0]["o"].value, spans)
         return page
 
-    page.graphs = sorted(
+    graphs = sorted(
         ({**linker.link(r["g"].value), "label": _value(r, "title") or local_name(r["g"].value),
           "date": _value(r, "date")} for r in select(store, "page-graphs", node)),
-        key=lambda g: (g["date"], g["label"]))
-    page.evidence = _evidence(select(store, "page-evidence", node), linker)
+        key=lambda g: (g["date"], g["label"]), reverse=True)
+    page.graphs_total = len(graphs)
+    page.graphs = graphs[:LIST_LIMIT]  # the newest
+    evidence = _evidence(select(store, "page-evidence", node), linker)
+    page.evidence_total = len(evidence)
+    page.evidence = evidence[:LIST_LIMIT]
 
     if {KG_NS + "Organisation", KG_NS + "OrganisationalUnit"} & set(types):
         page.kind = "organisation"
@@ -348,7 +361,8 @@ def build_page(store, linker: Linker, iri: str) -> Page | None:
               "post": linker.href(r["post"].value)} for r in select(store, "org-posts", node)),
             key=lambda p: (p["person"]["label"], p["role"]["label"] if p["role"] else ""))
         page.events = _events(select(store, "agent-events", node), linker)
-        page.agreements = _agreements(select(store, "org-agreements", node), linker)
+        page.agreements = _agreements(select(store, "org-agreements", node),
+                                      select(store, "org-agreement-parties", node), linker)
     elif KG_NS + "Person" in types:
         page.kind = "person"
         page.posts = sorted(
@@ -401,22 +415,28 @@ def _events(rows: list[dict[str, Any]], linker: Linker) -> list[dict[str, Any]]:
     return sorted(events.values(), key=lambda e: (e["start"] == "", e["start"], e["event"]["label"]))
 
 
-def _agreements(rows: list[dict[str, Any]], linker: Linker) -> list[dict[str, Any]]:
-    """One entry per agreement and source article: status, date, parties."""
+def _agreements(rows: list[dict[str, Any]], party_rows: list[dict[str, Any]], linker: Linker) -> list[dict[str, Any]]:
+    """One entry per agreement and source article (status and date as that article states
+    them), newest source first within an agreement; at most LIST_LIMIT entries."""
+    parties: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in party_rows:
+        party = _optional_link(linker, r, "party", "partyLabel")
+        if party and party not in parties[r["agreement"].value]:
+            parties[r["agreement"].value].append(party)
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
         key = (r["agreement"].value, r["source"].value)
-        a = out.setdefault(key, {
+        out.setdefault(key, {
             "agreement": _optional_link(linker, r, "agreement", "label"),
             "status": _optional_link(linker, r, "status", "statusLabel"),
             "date": _value(r, "date"),
+            "published": _value(r, "published"),
             "source": _optional_link(linker, r, "source", "sourceTitle"),
-            "parties": [],
+            "parties": sorted(parties.get(key[0], []), key=lambda p: p["label"]),
         })
-        party = _optional_link(linker, r, "party", "partyLabel")
-        if party and party not in a["parties"]:
-            a["parties"].append(party)
-    return sorted(out.values(), key=lambda a: (a["agreement"]["label"], a["date"]))
+    entries = sorted(out.values(), key=lambda a: a["published"] or a["date"], reverse=True)
+    entries.sort(key=lambda a: a["agreement"]["label"])  # stable: by agreement, newest source first
+    return entries[:LIST_LIMIT]
 
 
 # --- /ontology and /shapes -------------------------------------------------------------------
