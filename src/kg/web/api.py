@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,6 +21,9 @@ from starlette.routing import Route
 
 from ..questions import Question, ask, load_questions
 from .negotiate import TABLE_FORMATS, choose
+
+if TYPE_CHECKING:
+    from .app import Site
 
 API_PATH = "/api/questions"
 FORMAT_PARAM = "format"  # reserved: chooses the result format, never a question's parameter
@@ -115,7 +118,7 @@ def openapi(qs: dict[str, Question]) -> dict[str, Any]:
     }
 
 
-def routes(site) -> list[Route]:
+def routes(site: Site) -> list[Route]:
     def listing(request: Request) -> Response:
         return JSONResponse([describe_question(q) for q in questions().values()])
 

@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -36,7 +36,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from ..ontology import ontology_graph, ontology_path, shapes_graph, shapes_path
+from ..store.base import Store
 from .negotiate import GRAPH_FORMATS, choose
+
+if TYPE_CHECKING:
+    from .app import Site
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 
@@ -90,7 +94,7 @@ def query_text(name: str) -> str:
     return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
-def select(store, name: str, iri: ox.NamedNode) -> list[dict[str, Any]]:
+def select(store: Store, name: str, iri: ox.NamedNode) -> list[dict[str, Any]]:
     """Rows of the SELECT ``queries/{name}.rq`` with ``?r`` bound to ``iri``, as dicts."""
     results = store.query(query_text(name), {"r": iri})
     names = [v.value for v in results.variables]
@@ -308,7 +312,7 @@ def _value(row: dict[str, Any], name: str) -> str:
     return term.value if term is not None else ""
 
 
-def build_page(store, linker: Linker, iri: str) -> Page | None:
+def build_page(store: Store, linker: Linker, iri: str) -> Page | None:
     """The page of ``iri``, or None when no triple mentions it. A handful of queries: the
     links both ways, the graphs, the evidence; then what the kind of resource calls for."""
     node = ox.NamedNode(iri)
@@ -321,9 +325,9 @@ def build_page(store, linker: Linker, iri: str) -> Page | None:
     out_rows = [r for r in rows if r["dir"].value == "out"]
     in_rows = [r for r in rows if r["dir"].value == "in"]
     page = Page(iri=iri)
-    own = [r["o"] for r in out_rows if r["p"].value == RDFS_LABEL]
-    for lit in own:
-        prefer_label(labels, node, lit)
+    for r in out_rows:
+        if r["p"].value == RDFS_LABEL:
+            prefer_label(labels, node, r["o"])
     page.label = linker.label(iri, labels)
     types = sorted({r["o"].value for r in out_rows if r["p"].value == RDF_TYPE and isinstance(r["o"], ox.NamedNode)})
     page.types = [linker.link(t, labels) for t in types]
@@ -350,28 +354,39 @@ def build_page(store, linker: Linker, iri: str) -> Page | None:
     page.evidence = evidence[:LIST_LIMIT]
 
     if {KG_NS + "Organisation", KG_NS + "OrganisationalUnit"} & set(types):
-        page.kind = "organisation"
-        page.units = sorted((linker.link(r["o"].value, labels) for r in in_rows
-                             if r["p"].value == ORG_SUB and isinstance(r["o"], ox.NamedNode)),
-                            key=lambda u: u["label"])
-        page.posts = sorted(
-            ({"person": linker.link(r["person"].value, {r["person"].value: _value(r, "personLabel")} if r["personLabel"] else None),
-              "role": _optional_link(linker, r, "role", "roleLabel"),
-              "unit": _optional_link(linker, r, "unit", "unitLabel"),
-              "post": linker.href(r["post"].value)} for r in select(store, "org-posts", node)),
-            key=lambda p: (p["person"]["label"], p["role"]["label"] if p["role"] else ""))
-        page.events = _events(select(store, "agent-events", node), linker)
-        page.agreements = _agreements(select(store, "org-agreements", node),
-                                      select(store, "org-agreement-parties", node), linker)
+        _organisation_sections(page, store, linker, node, in_rows, labels)
     elif KG_NS + "Person" in types:
-        page.kind = "person"
-        page.posts = sorted(
-            ({"role": _optional_link(linker, r, "role", "roleLabel"),
-              "org": _optional_link(linker, r, "org", "orgLabel"),
-              "post": linker.href(r["post"].value)} for r in select(store, "person-posts", node)),
-            key=lambda p: (p["org"]["label"] if p["org"] else "", p["role"]["label"] if p["role"] else ""))
-        page.events = _events(select(store, "agent-events", node), linker)
+        _person_sections(page, store, linker, node)
     return page
+
+
+def _organisation_sections(page: Page, store: Store, linker: Linker, node: ox.NamedNode,
+                           in_rows: list[dict[str, Any]], labels: dict[str, str]) -> None:
+    """Units (from the inverse links already fetched), posts, events, agreements."""
+    page.kind = "organisation"
+    page.units = sorted((linker.link(r["o"].value, labels) for r in in_rows
+                         if r["p"].value == ORG_SUB and isinstance(r["o"], ox.NamedNode)),
+                        key=lambda u: u["label"])
+    page.posts = sorted(
+        ({"person": _optional_link(linker, r, "person", "personLabel"),
+          "role": _optional_link(linker, r, "role", "roleLabel"),
+          "unit": _optional_link(linker, r, "unit", "unitLabel"),
+          "post": linker.href(r["post"].value)} for r in select(store, "org-posts", node)),
+        key=lambda p: (p["person"]["label"], p["role"]["label"] if p["role"] else ""))
+    page.events = _events(select(store, "agent-events", node), linker)
+    page.agreements = _agreements(select(store, "org-agreements", node),
+                                  select(store, "org-agreement-parties", node), linker)
+
+
+def _person_sections(page: Page, store: Store, linker: Linker, node: ox.NamedNode) -> None:
+    """Posts and events."""
+    page.kind = "person"
+    page.posts = sorted(
+        ({"role": _optional_link(linker, r, "role", "roleLabel"),
+          "org": _optional_link(linker, r, "org", "orgLabel"),
+          "post": linker.href(r["post"].value)} for r in select(store, "person-posts", node)),
+        key=lambda p: (p["org"]["label"] if p["org"] else "", p["role"]["label"] if p["role"] else ""))
+    page.events = _events(select(store, "agent-events", node), linker)
 
 
 def _optional_link(linker: Linker, row: dict[str, Any], name: str, label_name: str) -> dict[str, str] | None:
@@ -528,7 +543,7 @@ def split_suffix(rest: str) -> tuple[str, str | None]:
     return rest, None
 
 
-def routes(site) -> list[Route]:
+def routes(site: Site) -> list[Route]:
     """The resource pages under the base's path, the ontology, shapes, context and home page."""
     linker = Linker(site.base)
     templates = site.templates
@@ -611,7 +626,7 @@ HOME_LIMIT = 200  # entries per list on the home page (the LIMIT in home-lists.r
 
 
 @lru_cache(maxsize=4)
-def _home_data(store_key: str, linker: Linker, store: Any) -> dict[str, Any]:
+def _home_data(store_key: str, linker: Linker, store: Store) -> dict[str, Any]:
     """Counts and lists for the home page, computed once per store: the served store is
     read-only, so they cannot change while it is served."""
     lists: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -622,6 +637,6 @@ def _home_data(store_key: str, linker: Linker, store: Any) -> dict[str, Any]:
     return {"stats": store.stats(), "lists": dict(lists)}
 
 
-def home_context(site, linker: Linker) -> dict[str, Any]:
+def home_context(site: Site, linker: Linker) -> dict[str, Any]:
     """What home.html shows: the dataset's counts and links to its main resources."""
     return {**_home_data(str(site.store_path), linker, site.store), "limit": HOME_LIMIT, "base": site.base}

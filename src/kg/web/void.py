@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
@@ -41,7 +42,11 @@ from .linked import (
     rdf_response,
     serialize_graph,
 )
+from ..store.base import Store
 from .negotiate import GRAPH_FORMATS, choose
+
+if TYPE_CHECKING:
+    from .app import Site
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 VOID_PATH = "/.well-known/void"
@@ -69,7 +74,7 @@ class DatasetFacts:
     examples: tuple[str, ...]
 
 
-def dataset_facts(store, base: str) -> DatasetFacts:
+def dataset_facts(store: Store, base: str) -> DatasetFacts:
     """Counts and examples by a few SPARQL queries (``queries/void-*.rq``)."""
     bindings = {"base": ox.Literal(base)}
     row = next(iter(store.query(query_text("void-counts"), bindings)))
@@ -149,7 +154,7 @@ def store_fingerprint(path: Path) -> str:
     return h.hexdigest()[:20]
 
 
-def write_dump(store, target: Path) -> None:
+def write_dump(store: Store, target: Path) -> None:
     """Write the store's quads (``export`` leaves out the union graph) as gzipped N-Quads to
     ``target``, atomically: a half-written file is never served."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".part")
@@ -167,7 +172,7 @@ class Publication:
     served store is read-only, so they stay current for the life of the process. The dump is
     cached on disk under a key of the store's state, so a restart on the same store reuses it."""
 
-    def __init__(self, site, cache_dir: Path | None = None) -> None:
+    def __init__(self, site: Site, cache_dir: Path | None = None) -> None:
         self.site = site
         self.cache_dir = cache_dir or Path(os.environ.get("KG_CACHE_DIR", tempfile.gettempdir()))
         self._lock = threading.Lock()
@@ -207,7 +212,7 @@ def sitemap_xml(urls: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def routes(site) -> list[Route]:
+def routes(site: Site) -> list[Route]:
     publication = Publication(site)
     linker = Linker(site.base)
 
