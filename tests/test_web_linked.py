@@ -302,6 +302,15 @@ def test_person_page_lists_posts(server, store, base, samples):
         assert path_of(r["o"].value, base) in page.links
 
 
+def test_person_page_lists_events(server, store, base):
+    pre = "PREFIX schema: <https://schema.org/> "
+    person = one(store, pre + "SELECT ?p WHERE { ?e schema:attendee ?p . ?p a <https://w3id.org/coopkg/ontology#Person> } ORDER BY ?p LIMIT 1")["p"].value
+    body = get(server + path_of(person, base) + ".html")[2].decode()
+    events = parse_html(body.split('id="events"')[1].split("</section>")[0].encode())
+    for r in store.query(pre + f"SELECT ?e WHERE {{ {{ ?e schema:attendee <{person}> }} UNION {{ ?e schema:organizer <{person}> }} }}"):
+        assert path_of(r["e"].value, base) in events.links
+
+
 def test_article_page_shows_text_with_evidence_marked(server, store, base, samples):
     article = samples["article"]
     nif = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
