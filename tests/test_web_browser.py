@@ -18,6 +18,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,7 +158,7 @@ def sparql(server: str, query: str) -> list[dict[str, str]]:
 def labels_of(store, iri: str) -> list[str]:
     return [str(r["l"].value) for r in store.query(
         "SELECT ?l WHERE { ?r <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
-        {"r": __import__("pyoxigraph").NamedNode(iri)})]
+        {"r": ox.NamedNode(iri)})]
 
 
 def test_resource_page_shows_the_label_and_links_to_other_resources(page, site, demo_store):
