@@ -117,7 +117,8 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
 
     bare: list[Phrase] = []  # "the Board", "the Centre": resolved once every full name is known
     seen_in_sentence: dict[int, list[Entity]] = {}
-    for p in phrases:
+    prev: Phrase | None = None
+    for prev, p in zip([None, *phrases], phrases):
         # "ZHOU said": a surname in capitals alone is the person named with it, not an acronym
         if p.kind == "Organisation" and p.text.isupper() and any(p.text in e.name.split() for e in people):
             p.kind = "Person"
@@ -154,8 +155,13 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
                 # "the Governing Board of the International Centre ... (ICEKI)", "the Centre under the
                 # auspices of UNESCO (hereinafter ICEKI)": the acronym names the organisation it spells
                 candidates = [e, *([e.parent] if e.parent else []), *reversed(seen_in_sentence.get(p.sent, []))]
-                target = next((c for c in candidates if initials_fit(p.acronym, c.name)),
-                              None if is_acronym(e.name) else e)
+                def spells(c: Entity) -> bool:  # "CAS Institute of ... Research (IGSNRR)": the unit's own name
+                    return initials_fit(p.acronym, c.name) or (c is e and bool(p.unit) and initials_fit(p.acronym, p.unit))
+
+                # none spells it: "X of Y (ACR)" names the nearest name, Y
+                parent_last = e.parent is not None and bool(p.parent) and norm(p.text).endswith(norm(p.parent))
+                fallback = e.parent if parent_last else (None if is_acronym(e.name) else e)
+                target = next((c for c in candidates if spells(c)), fallback)
                 if target is not None:
                     target.aliases.add(p.acronym)
                     orgs.setdefault(norm(p.acronym), target)
@@ -168,7 +174,9 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
                 e.name = p.text
             _mention(out, p, e)
         elif p.kind == "Person":
-            e = _person(people, p)
+            role = prev.role if prev is not None and prev.kind == "Role" and prev.sent == p.sent \
+                and not text[prev.end:p.start].strip() else None
+            e = _person(people, p, role, text)
             if e is None:
                 e = Entity("Person", p.text, honorific=p.honorific)
                 people.append(e)
@@ -285,9 +293,11 @@ def _mention(out: ArticleEntities, p: Phrase, e: Entity) -> None:
     out.of_phrase[id(p)] = e
 
 
-def _person(people: list[Entity], p: Phrase) -> Entity | None:
+def _person(people: list[Entity], p: Phrase, role: str | None = None, text: str = "") -> Entity | None:
     """The person already met that this mention names, if exactly one fits: the same words in any
-    order, or some of them ("Ms Carvalho Ribeiro" for "Helena Carvalho Ribeiro", "Dr. Smith")."""
+    order, or some of them ("Ms Carvalho Ribeiro" for "Helena Carvalho Ribeiro", "Dr. Smith").
+    When several fit, a role written before the name picks the one introduced with that role
+    ("Vice-President Zhang" after "ZHANG Wei, Vice-President of X" and "ZHANG Min, Director")."""
     words = norm(p.text).split()
     for e in people:
         if sorted(norm(e.name).split()) == sorted(words):
@@ -297,6 +307,9 @@ def _person(people: list[Entity], p: Phrase) -> Entity | None:
                 e.aliases.add(p.text)
             return e
     fits = [e for e in people if set(words) < set(norm(e.name).split())]
+    if len(fits) > 1 and role:
+        pattern = re.compile(r"\W{0,3}(?:the\s+)?" + re.escape(role), re.IGNORECASE)
+        fits = [e for e in fits if any(pattern.match(text, m.end) for m in e.mentions)]
     if len(fits) == 1 and (len(words) == 1 or p.honorific or len(words) >= 2):
         if e_honorific := p.honorific:
             fits[0].honorific = fits[0].honorific or e_honorific

@@ -453,6 +453,10 @@ def _first_role_head(doc: Doc, i: int) -> str:
     return ""
 
 
+# Heads of organisations that are often parts of a larger one, when written "X of <organisation>".
+HOSTED_HEADS = frozenset({"Institute", "Laboratory", "Observatory", "Museum"})
+
+
 def _split_unit(doc: Doc, toks: list[Token]) -> tuple[str | None, str | None]:
     """Find the parent inside an organisation name: "UNESCO Division of X" or "Division of X of IKCEST"."""
     words = [t.text for t in toks]
@@ -469,6 +473,10 @@ def _split_unit(doc: Doc, toks: list[Token]) -> tuple[str | None, str | None]:
             return _text(right), _text(left)
         # "Intergovernmental Oceanographic Commission of UNESCO"
         if any(LEX.org_head(t.text) for t in left) and len(right) == 1 and is_acronym(right[0].text):
+            return _text(right), _text(left)
+        # "Institute of Remote Sensing of the Chinese Academy of X": an institute named as part of
+        # a larger organisation is its unit
+        if left[0].text in HOSTED_HEADS and len(right) > 1 and _is_org_name(right):
             return _text(right), _text(left)
     # "<org acronym> <unit words>": "IKCEST Secretariat", "UNESCO Division of X"
     if len(toks) >= 2 and is_acronym(words[0]) and any(LEX.org_head(w) for w in words[1:]):
