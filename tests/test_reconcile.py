@@ -1,7 +1,10 @@
 """Articles reconcile with the store: a later article's names reach the nodes earlier ones made."""
 from __future__ import annotations
 
+import itertools
+
 import pyoxigraph as ox
+import pytest
 
 from kg.config import Settings
 from kg.ingest import ingest
@@ -63,4 +66,90 @@ def test_the_same_agreement_is_one_node_from_source_to_source(tmp_path):
     rows = list(store.query(
         "SELECT DISTINCT ?a ?g WHERE { GRAPH ?g { ?a a <https://w3id.org/coopkg/ontology#MemorandumOfUnderstanding> } }"))
     assert len({r["a"].value for r in rows}) == 1 and len({r["g"].value for r in rows}) == 2
+    store.close()
+
+
+# Three sources about one institute: acronym only, full name only, then both.
+ACRONYM_ONLY = """NOMI opens a coastal data portal
+
+On 4 March 2024 NOMI opened a coastal data portal in Bergen. Ingrid Solberg, Director of NOMI, said the portal would serve researchers across the region. """
+FULL_NAME_ONLY = """Marine institute hosts summer school
+
+On 8 July 2024 the Nordic Ocean Monitoring Institute hosted a summer school on ocean sensors in Bergen. Lars Berg, Head of Training at the Nordic Ocean Monitoring Institute, welcomed thirty students. """
+BOTH = """Nordic institute signs agreement with university
+
+On 2 October 2024 the Nordic Ocean Monitoring Institute (NOMI) and the University of Tromso signed a Memorandum of Understanding in Tromso. Ingrid Solberg, Director of NOMI, signed for the institute. """
+
+
+def _resolutions(store, rule: str) -> list[dict]:
+    rows = store.query(
+        "SELECT ?r ?e ?old ?why WHERE { ?r a <https://w3id.org/coopkg/ontology#Resolution> ; "
+        "<https://w3id.org/coopkg/ontology#rule> ?rule ; <https://w3id.org/coopkg/ontology#resolvedEntity> ?e ; "
+        "<http://www.w3.org/2000/01/rdf-schema#comment> ?why "
+        "OPTIONAL { ?r <https://w3id.org/coopkg/ontology#mergedIri> ?old } }",
+        {"rule": ox.Literal(rule)})
+    return [{k: (r[k].value if r[k] is not None else None) for k in ("e", "old", "why")} for r in rows]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_an_article_naming_two_stored_nodes_as_one_merges_them_in_any_order(tmp_path, order):
+    texts = [(ACRONYM_ONLY, FULL_NAME_ONLY, BOTH)[i] for i in order]
+    store = _ingest_in_order(tmp_path, *texts)
+    nodes = _nodes_named(store, "NOMI", "Organisation") | _nodes_named(store, "Nordic Ocean Monitoring Institute", "Organisation")
+    assert len(nodes) == 1, nodes
+    graphs = {r["g"].value for r in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?o a ?c } }", {"o": ox.NamedNode(nodes.pop())})}
+    assert len(graphs) == 3  # every source now speaks of the one node
+    store.close()
+
+
+def test_a_merge_of_stored_nodes_is_recorded_where_it_changed_the_graph(tmp_path):
+    store = _ingest_in_order(tmp_path, ACRONYM_ONLY, FULL_NAME_ONLY, BOTH)
+    merges = _resolutions(store, "store-bridge")
+    assert len(merges) == 1
+    (node,) = _nodes_named(store, "NOMI", "Organisation")
+    assert merges[0]["e"] == node and merges[0]["old"] not in (None, node)
+    assert "NOMI" in merges[0]["why"] and "Nordic Ocean Monitoring Institute" in merges[0]["why"]
+    # the old IRI is gone from the data
+    assert not store.query("ASK { { ?old ?p ?o } UNION { ?s ?p ?old FILTER(?p != <https://w3id.org/coopkg/ontology#mergedIri>) } }",
+                           {"old": ox.NamedNode(merges[0]["old"])})
+    store.close()
+
+
+def test_within_article_decisions_are_recorded_with_rule_and_names(tmp_path):
+    store = _ingest_in_order(tmp_path, BOTH)
+    acronyms = _resolutions(store, "acronym")
+    (node,) = _nodes_named(store, "NOMI", "Organisation")
+    assert any(r["e"] == node and "NOMI" in r["why"] for r in acronyms)
+    store.close()
+
+
+UNIT_WITH_PARENT = """Coastal division presents flood maps
+
+On 5 May 2024 the Division of Coastal Research of the Nordic Ocean Monitoring Institute presented new flood maps in Bergen. Ingrid Solberg, Director of the Nordic Ocean Monitoring Institute, opened the event. """
+UNIT_BARE = """Institute trains coastal engineers
+
+On 9 September 2024 the Nordic Ocean Monitoring Institute trained twenty coastal engineers in Bergen.
+
+Kari Dahl, Head of the Division of Coastal Research, gave the opening lecture. """
+OTHER_PARENT = """University division joins flood project
+
+On 1 November 2024 the Division of Coastal Research of the University of Tromso joined a flood project in Tromso. Ole Hansen, Dean of the University of Tromso, welcomed the decision. """
+
+
+@pytest.mark.parametrize("texts", [(UNIT_WITH_PARENT, UNIT_BARE, OTHER_PARENT), (UNIT_BARE, OTHER_PARENT, UNIT_WITH_PARENT)])
+def test_a_unit_named_without_its_parent_is_the_unit_of_the_parent_the_article_names(tmp_path, texts):
+    store = _ingest_in_order(tmp_path, *texts)
+    units = _nodes_named(store, "Division of Coastal Research", "Organisation")
+    parents = {r["p"].value for r in store.query(
+        "SELECT ?u ?p WHERE { ?u <http://www.w3.org/ns/org#subOrganizationOf> ?p }") if r["u"].value in units}
+    # one unit under the institute, one under the university: same name, different parents
+    assert len(units) == 2 and len(parents) == 2, (units, parents)
+    kari = _nodes_named(store, "Kari Dahl", "Person")
+    post_orgs = {r["o"].value for r in store.query(
+        "SELECT ?o WHERE { ?m <http://www.w3.org/ns/org#member> ?p ; <http://www.w3.org/ns/org#organization> ?o }",
+        {"p": ox.NamedNode(kari.pop())})}
+    nomi = _nodes_named(store, "Nordic Ocean Monitoring Institute", "Organisation")
+    assert len(post_orgs) == 1 and post_orgs <= units
+    assert {r["p"].value for r in store.query(
+        "SELECT ?p WHERE { ?u <http://www.w3.org/ns/org#subOrganizationOf> ?p }", {"u": ox.NamedNode(next(iter(post_orgs)))})} == nomi
     store.close()

@@ -78,7 +78,7 @@ class Entity:
     parent: "Entity | None" = None  # the organisation a unit belongs to
     honorific: str | None = None  # "Dr.", "Mr.", "H.E." for people
     key: str | None = None
-    merged_because: list[str] = field(default_factory=list)  # audit trail from resolve
+    merged_because: list[tuple[str, str]] = field(default_factory=list)  # (rule, why): audit trail from resolve
 
     def __hash__(self) -> int:  # identity: two Entity objects are two entities until resolved
         return id(self)

@@ -210,7 +210,9 @@ def ingest(paths: Iterable[str | Path], store: Store, settings: Settings | None 
             else:
                 t = time.perf_counter()
                 triples = list(ox.parse(o.ntriples, format=ox.RdfFormat.N_TRIPLES))
-                triples, _ = known.resolve(triples)
+                triples, merges = known.resolve(triples, o.graph)
+                for merge in merges:  # other articles' nodes this one shows to be the same
+                    known.merge(merge)
                 store.replace_graph(ox.NamedNode(o.graph), triples)
                 summary.timings["store"] += time.perf_counter() - t
                 summary.accepted += 1

@@ -87,6 +87,10 @@ class _Mapper:
             g.add((node, SCHEMA.honorificPrefix, Literal(e.honorific)))
         if e.parent is not None:
             g.add((node, ORG.subOrganizationOf, self.entity(e.parent)))
+        for rule, why in e.merged_because:
+            for s, p, o in resolution_triples(str(self.article), str(node), rule, why, sorted(e.aliases | {e.name})):
+                g.add((URIRef(s.value), URIRef(p.value),
+                       URIRef(o.value) if isinstance(o, ox.NamedNode) else Literal(o.value)))
         return node
 
     def evidence(self, subject: URIRef, span: Span) -> None:
@@ -164,6 +168,30 @@ class _Mapper:
             g.add((node, DCTERMS.date, _date(ag.date)))
         for span in ag.evidence:
             self.evidence(node, span)
+
+
+def resolution_iri(article: str, entity: str, rule: str) -> str:
+    """One record per entity and rule in an article's graph."""
+    return f"{article}#resolution-{entity_hash(entity, rule)}"
+
+
+def resolution_triples(article: str, entity: str, rule: str, why: str, names: list[str],
+                       merged: list[str] = ()) -> list[ox.Triple]:
+    """The audit record of one resolution decision (a ``kg:Resolution``), kept in ``article``'s graph.
+
+    >>> ts = resolution_triples("http://x/article/a", "http://x/org/iceki", "acronym",
+    ...                         "acronym ICEKI introduced for ...", ["ICEKI", "International Centre ..."])
+    >>> sorted({t.predicate.value.rsplit("#", 1)[-1] for t in ts})
+    ['comment', 'mergedName', 'resolvedEntity', 'rule', 'type']
+    """
+    node = ox.NamedNode(resolution_iri(article, entity, rule))
+    out = [ox.Triple(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(KG.Resolution))),
+           ox.Triple(node, ox.NamedNode(str(KG.resolvedEntity)), ox.NamedNode(entity)),
+           ox.Triple(node, ox.NamedNode(str(KG.rule)), ox.Literal(rule)),
+           ox.Triple(node, ox.NamedNode(str(RDFS.comment)), ox.Literal(why))]
+    out += [ox.Triple(node, ox.NamedNode(str(KG.mergedName)), ox.Literal(n)) for n in names]
+    out += [ox.Triple(node, ox.NamedNode(str(KG.mergedIri)), ox.NamedNode(m)) for m in merged]
+    return out
 
 
 def to_graph(ex: Extraction, base: str) -> Graph:

@@ -2,26 +2,40 @@
 organisation adds to the node of the first.
 
 An article's graph is built with keys from its own text (``assign_keys``). Before it is stored,
-each person and organisation in it whose IRI the store does not know yet is looked up by its
-names (preferred and alternative labels, normalised as in ``resolve``): an article that writes
-only "Kilimani University of Technology" finds the node an earlier article made as "KUT" with
-that full name as an alias. A match renames the node in this graph, keeps the stored preferred
-label (the article's own spelling becomes a ``skos:altLabel``), and renames the posts and
-agreements whose IRIs are made from it, so the same agreement stays one node from source to
-source. People match only on a full name (two words or more), never on a surname; units only
-under the same parent.
+each person and organisation in it is looked up by its names (preferred and alternative labels,
+normalised as in ``resolve``) among the nodes the store knows:
+
+- ``store-name``: an article that writes only "Kilimani University of Technology" finds the
+  node an earlier article made as "KUT" with that full name as an alias, and uses it;
+- ``store-bridge``: an article that names two stored nodes as one ("Chinese Academy of
+  Geoinformation Sciences (CAGIS)" when one article wrote only the acronym and another only the
+  full name) merges them: the graphs of the other node are rewritten to the kept one;
+- ``store-unit``: a unit named without its parent ("the Governing Board") is the one stored unit
+  of that name whose parent the article names; and the other way round, a stored parentless unit
+  whose articles name the parent of a unit of the same name is merged into that unit.
+
+A match renames the node in the graph, keeps the stored preferred label (the article's own
+spelling becomes a ``skos:altLabel``), and renames the posts and agreements whose IRIs are made
+from it, so the same agreement stays one node from source to source. Of two stored nodes merged,
+the smaller IRI is kept, so the result does not depend on which article came first. People match
+only on a full name (two words or more), never on a surname; units only under the same parent.
+Every decision is written as a ``kg:Resolution`` (rule, names, merged IRIs, why) into the graph
+whose node it changed, so a user can audit it.
 
 The index is read once from the store (through the Store interface, so a SPARQL server works
-too) and kept up to date as graphs are stored; runs are deterministic for a given input order.
+too) and kept up to date as graphs are stored.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..extract.entities import norm
-from .mapping import entity_hash
+from ..extract.names import LEX
+from .mapping import entity_hash, resolution_iri, resolution_triples
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -32,20 +46,13 @@ PERSON, ORG, UNIT = (ox.NamedNode(KG + c) for c in ("Person", "Organisation", "O
 MEMBERSHIP, ROLE_P = ox.NamedNode(KG + "Membership"), ox.NamedNode("http://www.w3.org/ns/org#role")
 MEMBER, ORGANIZATION = ox.NamedNode("http://www.w3.org/ns/org#member"), ox.NamedNode("http://www.w3.org/ns/org#organization")
 PARTY = ox.NamedNode(KG + "party")
+RESOLUTION, RESOLVED, RULE = (ox.NamedNode(KG + n) for n in ("Resolution", "resolvedEntity", "rule"))
 
-INDEX_QUERY = """
-PREFIX kg: <https://w3id.org/coopkg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX org: <http://www.w3.org/ns/org#>
-SELECT ?e ?c ?label ?alt ?parent WHERE {
-  VALUES ?c { kg:Person kg:Organisation kg:OrganisationalUnit }
-  ?e a ?c .
-  OPTIONAL { ?e rdfs:label ?label }
-  OPTIONAL { ?e skos:altLabel ?alt }
-  OPTIONAL { ?e org:subOrganizationOf ?parent }
-}
-"""
+SPARQL_DIR = Path(__file__).parent / "sparql"
+
+
+def _rq(name: str) -> str:
+    return (SPARQL_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def _keys(kind: str, name: str) -> set[str]:
@@ -59,22 +66,36 @@ def _keys(kind: str, name: str) -> set[str]:
     return {n}
 
 
+@dataclass
+class Merge:
+    """A stored node to fold into another, and why."""
+    old: str
+    new: str
+    rule: str
+    why: str
+    names: list[str] = field(default_factory=list)
+
+
 class StoreResolver:
     """Renames an article's entities to the nodes the store already has for them."""
 
     def __init__(self, store, base: str):
+        self.store = store
         self.base = base
         self.by_name: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)  # (kind, key, parent) -> IRIs
+        self.units: dict[str, set[str]] = defaultdict(set)  # a unit's name key -> units (with a parent) so named
+        self.names: dict[str, set[str]] = defaultdict(set)  # IRI -> its names
+        self.kind: dict[str, str] = {}
         self.preferred: dict[str, str] = {}
         self.parent: dict[str, str | None] = {}
-        for row in store.query(INDEX_QUERY):
+        for row in store.query(_rq("store-index")):
             iri = row["e"].value
-            kind = "person" if row["c"] == PERSON else "org"
+            self.kind[iri] = "person" if row["c"] == PERSON else "org"
             parent = row["parent"].value if row["parent"] is not None else None
             self.parent.setdefault(iri, parent)
             for term in (row["label"], row["alt"]):
                 if term is not None:
-                    self._add(kind, iri, term.value)
+                    self._add(self.kind[iri], iri, term.value)
             if row["label"] is not None:
                 # one preferred label per node: the smallest, so the choice does not depend on row order
                 old = self.preferred.get(iri)
@@ -82,36 +103,133 @@ class StoreResolver:
                     self.preferred[iri] = row["label"].value
 
     def _add(self, kind: str, iri: str, name: str) -> None:
+        self.names[iri].add(name)
+        parent = self.parent.get(iri)
         for key in _keys(kind, name):
-            self.by_name[(kind, key, self.parent.get(iri))].add(iri)
+            self.by_name[(kind, key, parent)].add(iri)
+            if parent is not None:
+                self.units[key].add(iri)
 
-    def resolve(self, triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[str]]:
-        """The article's triples with its entities renamed to known nodes; and why, one line each."""
+    def resolve(self, triples: list[ox.Triple], graph: str | None = None) -> tuple[list[ox.Triple], list[Merge]]:
+        """The article's triples with its entities renamed to known nodes (and the decisions
+        recorded, when ``graph`` names the article), and the stored nodes to merge: apply those
+        with :meth:`merge` before storing the graph."""
         kinds, labelled, parents = _entities(triples)
-        names = {iri: [name for _, name in pairs] for iri, pairs in labelled.items()}
+        names = {iri: sorted({name for _, name in pairs}) for iri, pairs in labelled.items()}
         rename: dict[str, str] = {}
-        why: list[str] = []
+        merges: list[Merge] = []
+        decisions: list[tuple[str, str, str, list[str]]] = []  # (entity, rule, why, names)
         # parents before units, so a unit is looked up under its parent's final IRI
         for iri in sorted(kinds, key=lambda i: (i in parents, i)):
-            if iri in self.preferred:
-                continue  # the store knows this node already
+            kind = kinds[iri]
             parent = parents.get(iri)
             parent = rename.get(parent, parent) if parent else None
             found = set()
             for name in names.get(iri, []):
-                for key in _keys(kinds[iri], name):
-                    found |= self.by_name.get((kinds[iri], key, parent), set())
-            found.discard(iri)
-            if found:
-                target = min(found)
+                for key in _keys(kind, name):
+                    found |= self.by_name.get((kind, key, parent), set())
+            known = iri in self.preferred
+            stored = (found | {iri}) if known else found
+            if len(stored) > 1:
+                # this article names two stored nodes as one: keep the smaller IRI
+                target = min(stored)
+                for other in sorted(stored - {target}):
+                    merges.append(Merge(other, target, "store-bridge",
+                                        f"{graph or 'an article'} names {other} and {target} as one "
+                                        f"({'; '.join(names.get(iri, []))})", names.get(iri, [])))
+            elif stored:
+                target = next(iter(stored))
+            else:
+                target = self._unit_by_parent(kind, iri, names.get(iri, []), parent, kinds, rename)
+                if target:
+                    decisions.append((target, "store-unit", f"{names.get(iri, [''])[0]} is the unit of that name of "
+                                      f"{self.parent[target]}, which this article names", names.get(iri, [])))
+            if target and target != iri:
                 rename[iri] = target
-                why.append(f"{iri} -> {target}: same name as a known node ({', '.join(sorted(set(names.get(iri, []))))})")
+                if not any(d[0] == target for d in decisions):
+                    decisions.append((target, "store-name", f"named as a known node ({'; '.join(names.get(iri, []))})",
+                                      names.get(iri, [])))
         # every node the store knew keeps its stored preferred label (one per node across sources)
         relabel = {iri for iri in kinds if iri in self.preferred} | set(rename.values())
         out = self._rewrite(triples, rename, relabel)
         out = self._rename_derived(out)
+        if graph is not None:
+            kept = self._merge_records(graph, {t.subject.value for t in out if t.predicate == RDF_TYPE})
+            explained = {t.object.value for t in kept if t.predicate == RESOLVED}
+            out += kept
+            for entity, rule, why, matched in decisions:
+                if entity not in explained:
+                    out += resolution_triples(graph, entity, rule, why, matched, merged=[])
+        merges += self._orphan_units(out, graph)
         self._learn(out)
-        return out, why
+        return out, merges
+
+    def _merge_records(self, graph: str, typed: set[str]) -> list[ox.Triple]:
+        """The stored article's records of merges into its nodes, for the nodes it still has:
+        ingesting the article again keeps them (and so changes nothing)."""
+        triples = list(self.store.query(_rq("merge-records"), {"g": ox.NamedNode(graph)}))
+        gone = {t.subject for t in triples if t.predicate == RESOLVED and t.object.value not in typed}
+        return [t for t in triples if t.subject not in gone]
+
+    def _unit_by_parent(self, kind, iri, names, parent, kinds, rename) -> str | None:
+        """A unit named without its parent: the one stored unit of that name whose parent this
+        article names ("the Governing Board" in an article about ICEKI)."""
+        if kind != "org" or parent is not None or not names:
+            return None
+        words = norm(names[0]).split()
+        if not words or LEX.org_head(words[0]) != "unit":
+            return None
+        mentioned = {rename.get(i, i) for i in kinds}
+        candidates = {u for n in names for key in _keys(kind, n) for u in self.units.get(key, ())
+                      if self.parent.get(u) in mentioned}
+        return candidates.pop() if len(candidates) == 1 else None
+
+    def _orphan_units(self, triples: list[ox.Triple], graph: str | None) -> list[Merge]:
+        """Stored parentless nodes named like a unit of this article, whose own articles name
+        that unit's parent: the same unit, first written without its parent."""
+        kinds, labelled, parents = _entities(triples)
+        out = []
+        for unit, parent in parents.items():
+            unit_names = sorted({name for _, name in labelled.get(unit, [])})
+            for name in unit_names:
+                for key in _keys("org", name):
+                    for bare in sorted(self.by_name.get(("org", key, None), ())):
+                        if bare == unit or bare in kinds:
+                            continue
+                        if self.store.query(_rq("graphs-mentioning-both"),
+                                            {"node": ox.NamedNode(bare), "other": ox.NamedNode(parent)}):
+                            out.append(Merge(bare, unit, "store-unit",
+                                             f"{bare} was named without its parent in articles that name {parent}; "
+                                             f"it is {unit}", [name]))
+        unique = {m.old: m for m in out}
+        return list(unique.values())
+
+    def merge(self, merge: Merge) -> list[str]:
+        """Fold a stored node into another: rewrite every graph that mentions it (each graph
+        replaced atomically), recording the decision there. Returns the graphs rewritten."""
+        old, new = ox.NamedNode(merge.old), ox.NamedNode(merge.new)
+        if merge.old == merge.new or merge.old not in self.names:
+            return []
+        graphs = [row["g"] for row in self.store.query(_rq("graphs-mentioning"), {"node": old})]
+        new_label = self.preferred.get(merge.new)
+        if new_label is None and merge.old in self.preferred:
+            self.preferred[merge.new] = self.preferred[merge.old]
+        for g in graphs:
+            triples = list(self.store.query(_rq("graph-triples"), {"g": g}))
+            triples = self._rewrite(triples, {merge.old: merge.new}, {merge.new})
+            triples = self._rename_derived(triples)
+            triples += resolution_triples(g.value, merge.new, merge.rule, merge.why, merge.names, merged=[merge.old])
+            self.store.replace_graph(g, triples)
+        # the index: the old node's names are the kept node's aliases now
+        kind = self.kind.get(merge.old, "org")
+        for name in self.names.pop(merge.old, set()):
+            for key in _keys(kind, name):
+                for index in (self.by_name[(kind, key, self.parent.get(merge.old))], self.units.get(key, set())):
+                    index.discard(merge.old)
+            self._add(kind, merge.new, name)
+        self.preferred.pop(merge.old, None)
+        self.kind.setdefault(merge.new, kind)
+        return [g.value for g in graphs]
 
     def _rewrite(self, triples: list[ox.Triple], rename: dict[str, str], relabel: set[str] = frozenset()) -> list[ox.Triple]:
         def term(x):
@@ -163,6 +281,10 @@ class StoreResolver:
                 atype = next((t[len(KG):] for t in types if t.startswith(KG)), "Agreement")
                 parties = sorted(key(t.object) for t in ts if t.predicate == PARTY)
                 rename[s] = self.base + "agreement/" + entity_hash(atype, *parties)
+            elif "#resolution-" in s:
+                entity = next((t.object.value for t in ts if t.predicate == RESOLVED), "")
+                rule = next((t.object.value for t in ts if t.predicate == RULE), "")
+                rename[s] = resolution_iri(s.split("#resolution-")[0], entity, rule)
         rename = {a: b for a, b in rename.items() if a != b}
         return self._rewrite(triples, rename) if rename else triples
 
@@ -173,6 +295,7 @@ class StoreResolver:
         kinds, names, parents = _entities(triples)
         for iri, kind in kinds.items():
             self.parent.setdefault(iri, parents.get(iri))
+            self.kind.setdefault(iri, kind)
             for pred, name in names.get(iri, []):
                 self._add(kind, iri, name)
                 if pred == LABEL:

@@ -55,18 +55,18 @@ def _key(e: Entity, article_id: str) -> str:
         words = sorted(norm(e.name).split())
         e.key = "person/" + slug(" ".join(words))
         if e.aliases:
-            e.merged_because.append(f"same person: {sorted(e.aliases | {e.name})} (name order, titles and surname-only mentions)")
+            e.merged_because.append(("person-name", f"one person named {sorted(e.aliases | {e.name})} (name order, titles and surname-only mentions)"))
     elif e.kind == "Organisation":
         if e.parent is not None:
             parent_key = _key(e.parent, article_id)
             e.key = parent_key + "/" + slug(unit_name(e))
             if e.aliases:
-                e.merged_because.append(f"same unit of {e.parent.name}: {sorted(e.aliases | {e.name})}")
+                e.merged_because.append(("unit-of-parent", f"one unit of {e.parent.name} named {sorted(e.aliases | {e.name})}"))
         else:
             acronyms = sorted(a for a in e.aliases | {e.name} if is_acronym(a))
             e.key = "org/" + slug(acronyms[0] if acronyms else e.name)
             if acronyms and e.name != acronyms[0]:
-                e.merged_because.append(f"acronym {acronyms[0]} introduced for {e.name}")
+                e.merged_because.append(("acronym", f"the acronym {acronyms[0]} stands for {e.name}"))
     else:
         words = e.name.split()
         if words and words[0].lower() in LEX.place_heads and any(ch.isdigit() for ch in e.name):
