@@ -37,15 +37,14 @@ class Job:
     """One query to run. Graph lists are IRIs; ``None`` means the endpoint's default dataset
     (default graph: the union graph; named graphs: all but the union graph).
 
-    ``table``/``graph`` are the negotiated answers for each kind of result, as a pair (media type,
-    pyoxigraph ``QueryResultsFormat``/``RdfFormat`` attribute name), or ``None`` if the client
-    accepts none: only the worker knows which kind of result the query gives."""
+    ``table``/``graph`` are the negotiated media types for each kind of result, ``None`` if the
+    client accepts none: only the worker knows which kind of result the query gives."""
 
     query: str
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
-    table: tuple[str, str] | None = None
-    graph: tuple[str, str] | None = None
+    table: str | None = None
+    graph: str | None = None
     limit: int = 100_000
 
 
@@ -259,7 +258,7 @@ class _Runner:
             if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
                 if table is None:
                     return NOT_ACCEPTABLE, b"the client accepts none of the SPARQL results formats"
-                media_type, fmt = table[0], getattr(ox.QueryResultsFormat, table[1])
+                media_type, fmt = table, ox.QueryResultsFormat.from_media_type(table)
                 if isinstance(result, ox.QueryBoolean):
                     body = result.serialize(format=fmt)
                 else:
@@ -267,7 +266,7 @@ class _Runner:
             else:
                 if graph is None:
                     return NOT_ACCEPTABLE, b"the client accepts none of the RDF graph formats"
-                media_type, fmt = graph[0], getattr(ox.RdfFormat, graph[1])
+                media_type, fmt = graph, ox.RdfFormat.from_media_type(graph)
                 triples = list(itertools.islice(result, limit + 1))
                 if len(triples) > limit:
                     raise _Limit
@@ -276,7 +275,7 @@ class _Runner:
             return BAD_QUERY, str(e).encode("utf-8")
         except _Limit:
             return TOO_LARGE, f"the result exceeds the limit of {job['limit']} rows or triples".encode("utf-8")
-        except (OSError, ValueError, RuntimeError) as e:  # e.g. a SERVICE that failed
+        except Exception as e:  # e.g. a SERVICE that failed (OSError): say it, keep the worker
             return FAILED, f"the query failed: {e}".encode("utf-8")
         return OK, media_type.encode("ascii") + b"\0" + body
 
