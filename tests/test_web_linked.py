@@ -52,7 +52,8 @@ def serve(store: Path, base: str):
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([*kg_command(), "serve", "--store", str(store), "--host", "127.0.0.1",
                                  "--port", str(port), "--base", base],
-                                stdout=log, stderr=subprocess.STDOUT, env=child_env())
+                                stdout=log, stderr=subprocess.STDOUT,
+                                env={**child_env(), "KG_CACHE_DIR": str(store.parent / "cache")})
         try:
             deadline = time.monotonic() + 60
             while True:

@@ -144,14 +144,19 @@ def void_graph(facts: DatasetFacts, base: str, root: str, dump_size: int | None)
 
 # --- the dump --------------------------------------------------------------------------------
 
+def store_key(path: Path) -> str:
+    """A short key of the store's location (the dump files of one store share it)."""
+    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+
+
 def store_fingerprint(path: Path) -> str:
     """A key that changes whenever the store's files do (names, sizes, modification times)."""
-    h = hashlib.sha256(str(path.resolve()).encode())
+    h = hashlib.sha256()
     for f in sorted(path.iterdir()):
         if f.is_file():
             st = f.stat()
             h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns};".encode())
-    return h.hexdigest()[:20]
+    return h.hexdigest()[:16]
 
 
 def write_dump(store: Store, target: Path) -> None:
@@ -189,9 +194,13 @@ class Publication:
         with self._lock:
             if self._dump is None or not self._dump.exists():
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
-                target = self.cache_dir / f"coopkg-dump-{store_fingerprint(self.site.store_path)}.nq.gz"
+                prefix = f"coopkg-dump-{store_key(self.site.store_path)}-"
+                target = self.cache_dir / f"{prefix}{store_fingerprint(self.site.store_path)}.nq.gz"
                 if not target.exists():
                     write_dump(self.site.store, target)
+                    for old in self.cache_dir.glob(prefix + "*.nq.gz"):  # dumps of earlier states
+                        if old != target:
+                            old.unlink(missing_ok=True)
                 self._dump = target
             return self._dump
 
