@@ -212,15 +212,15 @@ def routes(site) -> list:
         named = [v for k, v in params if k == "named-graph-uri"]
         if not default and not named:  # no protocol dataset: the query's own, if any
             default, named = info.default_graphs, info.named_graphs
-        if default or named:
-            named = [g for g in named if g != UNION.value]  # never a named graph
-        name = _last(params, "format") or _last(params, "output")
+        explicit = bool(default or named)
+        named = [g for g in named if g != UNION.value]  # never a named graph, even when asked for
+        names = [v for k, v in params if k in ("format", "output")]
         accept = request.headers.get("accept")
         job = workers.Job(
             query=query,
-            default_graphs=default if (default or named) else None,
-            named_graphs=named if (default or named) else None,
-            table=choose(TABLE_FORMATS, name=name, accept=accept), graph=choose(GRAPH_FORMATS, name=name, accept=accept),
+            default_graphs=default if explicit else None,
+            named_graphs=named if explicit else None,
+            table=_negotiate(TABLE_FORMATS, names, accept), graph=_negotiate(GRAPH_FORMATS, names, accept),
             limit=limit,
         )
         try:
@@ -239,9 +239,15 @@ def routes(site) -> list:
     return [Route("/sparql", endpoint, methods=["GET", "POST"], name="sparql")]
 
 
-def _last(params: list[tuple[str, str]], key: str) -> str | None:
-    values = [v for k, v in params if k == key]
-    return values[-1] if values else None
+def _negotiate(formats: dict, names: list[str], accept: str | None) -> str | None:
+    """The media type to answer with: the first ``format``/``output`` value that names one of
+    ``formats`` (a value holding media types is read as an Accept header: SPARQLWrapper sends
+    ``format=json-ld&format=application/ld+json,...``), else by ``accept`` if none was given."""
+    for name in names:
+        found = choose(formats, name=name) or ("/" in name and choose(formats, accept=name)) or None
+        if found:
+            return found
+    return None if names else choose(formats, accept=accept)
 
 
 # --- service description --------------------------------------------------------------------
