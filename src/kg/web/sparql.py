@@ -18,9 +18,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin
 
 import pyoxigraph as ox
@@ -56,33 +57,37 @@ QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueryInfo:
     """What the endpoint must know before running a query."""
 
     form: str | None = None                      # SELECT, ASK, ... or INSERT, DELETE... (update)
-    default_graphs: list[str] = field(default_factory=list)   # FROM
-    named_graphs: list[str] = field(default_factory=list)     # FROM NAMED
-    services: list[str | None] = field(default_factory=list)  # SERVICE targets (None: ?var or unknown)
+    default_graphs: tuple[str, ...] = ()         # FROM
+    named_graphs: tuple[str, ...] = ()           # FROM NAMED
+    services: tuple[str | None, ...] = ()        # SERVICE targets (None: ?var or unknown)
 
     @property
     def is_update(self) -> bool:
         return self.form in UPDATE_WORDS
 
 
+@functools.lru_cache(maxsize=1024)  # clients repeat their queries; the cached answers are immutable
 def inspect(text: str) -> QueryInfo:
     """The query form, dataset clauses and SERVICE endpoints of ``text`` (IRIs resolved).
 
     >>> i = inspect('PREFIX e: <http://e/> SELECT * FROM e:g { SERVICE <http://s/q> {} } # SERVICE <x>')
     >>> i.form, i.default_graphs, i.services
-    ('SELECT', ['http://e/g'], ['http://s/q'])
+    ('SELECT', ('http://e/g',), ('http://s/q',))
     >>> inspect('ASK { ?s ?p "SERVICE <http://x/>" }').services
-    []
+    ()
     >>> inspect('ASK { SERVICE SILENT ?e {} }').services
-    [None]
+    (None,)
     """
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
-    info = QueryInfo()
+    form: str | None = None
+    default_graphs: list[str] = []
+    named_graphs: list[str] = []
+    services: list[str | None] = []
     base, prefixes = "", {}
 
     def resolve(kind: str, value: str) -> str | None:
@@ -105,17 +110,17 @@ def inspect(text: str) -> QueryInfo:
             base = resolve(*at(i + 1)) or base
         elif word == "PREFIX" and at(i + 1)[1].endswith(":") and at(i + 2)[0] == "iri":
             prefixes[at(i + 1)[1][:-1]] = resolve(*at(i + 2)) or ""
-        elif info.form is None and (word in QUERY_FORMS or word in UPDATE_WORDS):
-            info.form = word
+        elif form is None and (word in QUERY_FORMS or word in UPDATE_WORDS):
+            form = word
         elif word == "FROM":
             named = at(i + 1)[1].upper() == "NAMED"
             iri = resolve(*at(i + 2 if named else i + 1))
             if iri is not None:
-                (info.named_graphs if named else info.default_graphs).append(iri)
+                (named_graphs if named else default_graphs).append(iri)
         elif word == "SERVICE":
             j = i + 2 if at(i + 1)[1].upper() == "SILENT" else i + 1
-            info.services.append(resolve(*at(j)))
-    return info
+            services.append(resolve(*at(j)))
+    return QueryInfo(form, tuple(default_graphs), tuple(named_graphs), tuple(services))
 
 
 def refused_services(text: str, allowlist: tuple[str, ...]) -> list[str]:
@@ -124,7 +129,7 @@ def refused_services(text: str, allowlist: tuple[str, ...]) -> list[str]:
     lowered = text.lower()
     if "service" not in lowered and "\\u" not in lowered:
         return []  # the common case, at the cost of a substring search
-    targets = inspect(text).services + inspect(_ESCAPE.sub(_unescape, text)).services
+    targets = (*inspect(text).services, *inspect(_ESCAPE.sub(_unescape, text)).services)
     return sorted({t or "SERVICE ?variable" for t in targets if t not in allowlist})
 
 
@@ -211,16 +216,16 @@ def routes(site) -> list:
         default = [v for k, v in params if k == "default-graph-uri"]
         named = [v for k, v in params if k == "named-graph-uri"]
         if not default and not named:  # no protocol dataset: the query's own, if any
-            default, named = info.default_graphs, info.named_graphs
+            default, named = list(info.default_graphs), list(info.named_graphs)
         explicit = bool(default or named)
         named = [g for g in named if g != UNION.value]  # never a named graph, even when asked for
-        names = [v for k, v in params if k in ("format", "output")]
+        names = tuple(v for k, v in params if k in ("format", "output"))
         accept = request.headers.get("accept")
         job = workers.Job(
             query=query,
             default_graphs=default if explicit else None,
             named_graphs=named if explicit else None,
-            table=_negotiate(TABLE_FORMATS, names, accept), graph=_negotiate(GRAPH_FORMATS, names, accept),
+            table=_negotiate_cached("table", names, accept), graph=_negotiate_cached("graph", names, accept),
             limit=limit,
         )
         try:
@@ -239,7 +244,12 @@ def routes(site) -> list:
     return [Route("/sparql", endpoint, methods=["GET", "POST"], name="sparql")]
 
 
-def _negotiate(formats: dict, names: list[str], accept: str | None) -> str | None:
+@functools.lru_cache(maxsize=256)  # parsing Accept headers costs ~50 us; clients send few distinct ones
+def _negotiate_cached(kind: str, names: tuple[str, ...], accept: str | None) -> str | None:
+    return _negotiate(TABLE_FORMATS if kind == "table" else GRAPH_FORMATS, names, accept)
+
+
+def _negotiate(formats: dict, names: tuple[str, ...], accept: str | None) -> str | None:
     """The media type to answer with: the first ``format``/``output`` value that names one of
     ``formats`` (a value holding media types is read as an Accept header: SPARQLWrapper sends
     ``format=json-ld&format=application/ld+json,...``), else by ``accept`` if none was given."""

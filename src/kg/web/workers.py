@@ -24,7 +24,7 @@ import json
 import os
 import struct
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 OK, BAD_QUERY, TOO_LARGE, NOT_ACCEPTABLE, FAILED, READY = range(6)
@@ -99,7 +99,7 @@ class _Worker:
         return worker
 
     async def run(self, job: Job) -> Reply:
-        data = json.dumps(asdict(job)).encode("utf-8")
+        data = json.dumps(job.__dict__).encode("utf-8")  # dataclasses.asdict is 10x slower
         assert self.proc.stdin is not None
         self.proc.stdin.write(_JOB_HEAD.pack(len(data)) + data)
         await self.proc.stdin.drain()
