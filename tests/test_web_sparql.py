@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -314,6 +315,7 @@ def test_time_limit_kills_the_query_while_others_are_served(demo_server, expecte
         elapsed = time.monotonic() - t0
         stop.set()
         background.result()
+    print(f"time limit: error after {elapsed:.2f} s; {len(quick)} other queries meanwhile, slowest {max(quick):.3f} s")
     assert r.status_code == 503
     assert "exceeded the 3 s time limit" in r.text
     assert 3 <= elapsed < 5, elapsed
@@ -324,10 +326,19 @@ def test_time_limit_kills_the_query_while_others_are_served(demo_server, expecte
     assert counts == [expected["union"]] * 8
 
 
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+DEAD_ENDPOINT = f"http://127.0.0.1:{_closed_port()}/sparql"  # allowlisted, nobody listens
+
+
 @pytest.fixture(scope="module")
 def limited_server(demo_store, oxigraph_server_module):
     """``kg serve`` with a result limit of 50 and the module's ``oxigraph serve`` allowlisted."""
-    env = {"KG_RESULT_LIMIT": "50", "KG_SERVICE_ALLOWLIST": f"{oxigraph_server_module}/query"}
+    env = {"KG_RESULT_LIMIT": "50", "KG_SERVICE_ALLOWLIST": f"{oxigraph_server_module}/query {DEAD_ENDPOINT}"}
     with kg_serve(demo_store, env=env) as url:
         yield url
 
@@ -351,6 +362,11 @@ def test_allowlisted_service_is_called(limited_server, oxigraph_server_module, r
     query = f"SELECT ?o WHERE {{ SERVICE <{oxigraph_server_module}/query> {{ <http://ex/s> <http://ex/p> ?o }} }}"
     data = client(limited_server, query).queryAndConvert()
     assert [b["o"]["value"] for b in data["results"]["bindings"]] == ["from afar"]
+    r = httpx.get(f"{limited_server}/sparql", params={"query": f"ASK {{ SERVICE <{DEAD_ENDPOINT}> {{ }} }}"})
+    assert r.status_code == 502 and "query failed" in r.text
+    r = httpx.get(f"{limited_server}/sparql", params={"query": f"ASK {{ SERVICE SILENT <{DEAD_ENDPOINT}> {{ }} }}"},
+                  headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.json()["boolean"] is True
     endpoint, requests = recorder  # another endpoint is still refused
     r = httpx.get(f"{limited_server}/sparql", params={"query": f"ASK {{ SERVICE <{endpoint}> {{ }} }}"})
     assert r.status_code == 403 and requests == []

@@ -228,8 +228,11 @@ def routes(site) -> list:
             table=_negotiate_cached("table", names, accept), graph=_negotiate_cached("graph", names, accept),
             limit=limit,
         )
+        pool = _POOLS.get(id(site))
+        if pool is None:  # an application run without its lifespan (e.g. a test client)
+            return _error(503, "the query workers are not running")
         try:
-            reply = await _POOLS[id(site)].run(job)
+            reply = await pool.run(job)
         except workers.QueryTimeout as e:
             return _error(503, str(e))
         except workers.WorkerLost as e:
