@@ -213,21 +213,10 @@ def routes(site) -> list:
         info = inspect(query)
         if info.is_update:
             return _error(400, "SPARQL Update is not a query: this endpoint is read-only")
-        default = [v for k, v in params if k == "default-graph-uri"]
-        named = [v for k, v in params if k == "named-graph-uri"]
-        if not default and not named:  # no protocol dataset: the query's own, if any
-            default, named = list(info.default_graphs), list(info.named_graphs)
-        explicit = bool(default or named)
-        named = [g for g in named if g != UNION.value]  # never a named graph, even when asked for
-        names = tuple(v for k, v in params if k in ("format", "output"))
-        accept = request.headers.get("accept")
-        job = workers.Job(
-            query=query,
-            default_graphs=default if explicit else None,
-            named_graphs=named if explicit else None,
-            table=_negotiate_cached("table", names, accept), graph=_negotiate_cached("graph", names, accept),
-            limit=limit,
-        )
+        job = _job(query, info, params, request.headers.get("accept"), limit)
+        wanted = {"SELECT": job.table, "ASK": job.table, "CONSTRUCT": job.graph, "DESCRIBE": job.graph}
+        if info.form in wanted and wanted[info.form] is None:  # known now: no worker needed
+            return _error(406, f"none of the acceptable formats can hold the results of {info.form}")
         pool = _POOLS.get(id(site))
         if pool is None:  # an application run without its lifespan (e.g. a test client)
             return _error(503, "the query workers are not running")
@@ -239,12 +228,34 @@ def routes(site) -> list:
             return _error(500, str(e))
         if reply.status == workers.OK:
             return Response(reply.body, headers={"Content-Type": f"{reply.media_type}; charset=utf-8", "Vary": "Accept"})
-        status = {workers.BAD_QUERY: 400, workers.TOO_LARGE: 413, workers.NOT_ACCEPTABLE: 406}
         if reply.status == workers.FAILED and info.services:
-            return _error(502, reply.message)
-        return _error(status.get(reply.status, 500), reply.message)
+            return _error(502, reply.message)  # the allowed SERVICE failed, most likely
+        return _error(_STATUS.get(reply.status, 500), reply.message)
 
     return [Route("/sparql", endpoint, methods=["GET", "POST"], name="sparql")]
+
+
+_STATUS = {workers.BAD_QUERY: 400, workers.TOO_LARGE: 413, workers.NOT_ACCEPTABLE: 406}
+
+
+def _job(query: str, info: QueryInfo, params: list[tuple[str, str]], accept: str | None, limit: int) -> workers.Job:
+    """The worker's job: the query, its dataset (protocol parameters over FROM / FROM NAMED, else
+    the endpoint's default one) and the media types negotiated for each kind of result."""
+    default = [v for k, v in params if k == "default-graph-uri"]
+    named = [v for k, v in params if k == "named-graph-uri"]
+    if not default and not named:  # no protocol dataset: the query's own, if any
+        default, named = list(info.default_graphs), list(info.named_graphs)
+    explicit = bool(default or named)
+    named = [g for g in named if g != UNION.value]  # never a named graph, even when asked for
+    names = tuple(v for k, v in params if k in ("format", "output"))
+    return workers.Job(
+        query=query,
+        default_graphs=default if explicit else None,
+        named_graphs=named if explicit else None,
+        table=_negotiate_cached("table", names, accept),
+        graph=_negotiate_cached("graph", names, accept),
+        limit=limit,
+    )
 
 
 @functools.lru_cache(maxsize=256)  # parsing Accept headers costs ~50 us; clients send few distinct ones
