@@ -25,6 +25,12 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from conftest import kg_serve
 
+pytestmark = [  # rdflib's own parsers use its deprecated classes; SPARQLWrapper warns of format=json on CONSTRUCT
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:Sending Accept header:RuntimeWarning"),
+]
+
 UNION = "urn:x-coopkg:union"
 ONTOLOGY = "https://w3id.org/coopkg/ontology"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
