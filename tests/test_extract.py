@@ -133,9 +133,41 @@ def test_headings_in_capitals_are_not_organisations():
      ("Omar Haddad", "Head", "Membrane Technology Unit")),
     ("The agreement was signed by the Rector of the Danube University of Applied Sciences, Prof. Eva Novak.",
      ("Eva Novak", "Rector", "Danube University of Applied Sciences")),
+    ("The protocol was signed by NHI Director-General Karin Holm and BTU Rector Prof. Lars Vik.",
+     ("Lars Vik", "Rector", "BTU")),
+    ("A delegation of the Mongolian Institute of Soil Research (MISR), led by its Director, Dr. Bold Erdene, visited Hanoi.",
+     ("Bold Erdene", "Director", "Mongolian Institute of Soil Research")),
+    ("The delegation visited the Regional Office for Southern Africa, where it met Dr. Thabo Ndlovu, Hydrologist, "
+     "and Ms. Lerato Moyo, Programme Specialist.",
+     ("Lerato Moyo", "Programme Specialist", "Regional Office for Southern Africa")),
+    ("She will brief the Rector of the Universidad de Los Valles, Dr. Tomás Rivas Soto, on the visit.",
+     ("Tomás Rivas Soto", "Rector", "Universidad de Los Valles")),
 ])
 def test_post_shapes(sentence, expected):
     assert expected in post_set(run(sentence))
+
+
+def test_a_role_before_a_surname_picks_the_namesake_introduced_with_it():
+    ex = run("Prof. LI Wen, Vice-President of the Alpine Research Council, and LI Hua, Director of its Data Office, "
+             "met the guests. Vice-President Li welcomed them.")
+    (wen,) = [e for e in ex.entities if e.name == "LI Wen"]
+    assert len(wen.mentions) == 2
+    assert ("LI Wen", "Vice-President", None) not in post_set(ex)  # the same post, already placed
+
+
+def test_a_name_in_parentheses_after_an_organisation_is_another_name_of_it():
+    ex = run("The forum was held at the Andes Technical University (Universidad Técnica de los Andes, ATU) in Quito. "
+             "ATU hosted forty guests.")
+    (atu,) = [e for e in ex.entities if e.name == "Andes Technical University"]
+    assert {"Universidad Técnica de los Andes", "ATU"} <= atu.aliases
+    assert "ATU" not in orgs(ex) and "Universidad Técnica de los Andes" not in orgs(ex)
+
+
+def test_an_acronym_after_a_unit_of_a_parent_goes_to_the_parent_it_names():
+    ex = run("Ana Lopes, Director of the Office of Partnerships of the Atlantic Institute of Geodata Sciences (AIGS), spoke. "
+             "AIGS hosts the centre.")
+    (unit,) = [e for e in ex.entities if e.name.startswith("Office of Partnerships")]
+    assert "AIGS" not in unit.aliases and "AIGS" in unit.parent.aliases
 
 
 def test_member_of_an_unnamed_team_is_no_post():

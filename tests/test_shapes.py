@@ -459,3 +459,25 @@ def test_every_referenced_shape_is_defined():
         assert (p, SH.path, None) in sg, p
     for n in sg.objects(None, SH.node):
         assert (n, None, None) in sg, n
+
+
+RESOLUTION = ART + "#resolution-1"
+RESOLUTION_TTL = f"""
+<{RESOLUTION}> a kg:Resolution ; kg:resolvedEntity <{ORG}> ; kg:rule "acronym" ;
+    kg:mergedName "CAE", "Chinese Academy of Engineering" ;
+    rdfs:comment "the acronym CAE stands for Chinese Academy of Engineering" .
+"""
+
+
+def test_resolution_record_conforms(v):
+    ok(v, graph(ARTICLE + ENTITIES + RESOLUTION_TTL))
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('kg:rule "acronym"', 'kg:rule "looked similar"', ("kg:rule",)),
+    (f"kg:resolvedEntity <{ORG}>", f"kg:resolvedEntity <{PLACE}>", ("kg:resolvedEntity",)),
+    (f"kg:resolvedEntity <{ORG}> ;", "", ("kg:resolvedEntity",)),
+    ('rdfs:comment "the acronym CAE stands for Chinese Academy of Engineering"', 'rdfs:comment <http://x/>', ("rdfs:comment",)),
+])
+def test_resolution_record_violations(v, old, new, words):
+    check(v, replaced(old, new, ARTICLE + ENTITIES + RESOLUTION_TTL), RESOLUTION, *words)

@@ -124,6 +124,16 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
             p.kind = "Person"
         if p.kind == "Organisation" and not p.parent and LEX.org_head(p.text):
             bare.append(p)
+        elif p.kind == "Organisation" and prev is not None and prev.kind == "Organisation" and not p.parent \
+                and out.get(prev) is not None and ((text[prev.end:p.start].strip() == "(" and not is_acronym(p.text)) or (
+                    is_acronym(p.text) and text[prev.end:p.start].strip() == ","
+                    and text[:prev.start].rstrip().endswith("(") and text[p.end:].lstrip().startswith(")"))):
+            # "Andean Polytechnic University (Universidad Politécnica Andina, APU)": other names of it
+            e = out.get(prev)
+            for name in (p.text, p.acronym) if p.acronym and p.acronym not in non_org else (p.text,):
+                e.aliases.add(name)
+                orgs.setdefault(norm(name), e)
+            _mention(out, p, e)
         elif p.kind == "Organisation":
             words = p.text.split()
             if words and words[0] in non_org and p.parent == words[0]:  # "DRR Knowledge Service System"

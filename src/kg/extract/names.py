@@ -48,7 +48,7 @@ NOT_ORG_ACRONYMS = {"MP", "MEP", "OBE", "MBE", "CBE", "FRS", "AI", "IT", "ICT", 
 # Lower-case words inside personal names ("Annelies de Waard", "Nurul Huda binti Rahman").
 PARTICLES = {"de", "van", "von", "der", "den", "da", "dos", "das", "del", "di", "du", "bin", "binti", "ibn", "al", "el",
              "la", "le", "ter", "y"}
-JOIN_ALWAYS = {"of", "for", "the", "de", "du", "des", "la", "le", "di", "van", "von", "&", "bin", "binti", "ibn"}
+JOIN_ALWAYS = {"of", "for", "the", "de", "du", "des", "la", "le", "los", "las", "del", "di", "van", "von", "&", "bin", "binti", "ibn"}
 QUOTES_OPEN = {'"', "“", "‘", "«"}
 QUOTES_CLOSE = {'"', "”", "’", "»"}
 EVENT_WORDS = {"symposium", "forum", "conference", "workshop", "meeting", "ceremony", "session", "summit",
@@ -151,6 +151,8 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
         nxt = end + 1
         if nxt < sent.end and doc[nxt].lower_ == "the" and low != "the":
             nxt += 1
+        elif nxt < sent.end and low in ("de", "van", "von", "di") and doc[nxt].lower_ in ("los", "las", "la", "les", "der", "den", "del"):
+            nxt += 1  # "Universidad Técnica de los Andes", "Universiteit van der X"
         if nxt >= sent.end or not _cap(doc[nxt]) or nxt in quoted or doc[nxt].lower_ in MONTHS or LEX.is_honorific(doc[nxt].text):
             break
         joined = [t.lower_ for t in toks]

@@ -49,7 +49,7 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
             continue
         between = doc[p.tokens[1]: nxt.tokens[0]].text.strip().lower()
         if nxt.kind == "Role" and between in (",", ", the", ", a", ", an"):
-            add(p, nxt.role, _org_after_role(doc, phrases, i + 1))
+            add(p, nxt.role, _org_after_role(doc, phrases, i + 1) or _host_before(phrases, i))
         elif (nxt.kind == "Organisation" and between == "," and i + 2 < len(phrases) and phrases[i + 2].kind == "Role"
               and phrases[i + 2].tokens[0] == nxt.tokens[1]):  # "X, UNESCO Assistant Director-General"
             add(p, phrases[i + 2].role, nxt)
@@ -73,10 +73,17 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
         if j < len(phrases) and phrases[j].kind == "Person" and phrases[j].sent == r.sent:
             gap = _words_between(doc, (org or r).tokens[1], phrases[j].tokens[0])
             if gap in (",", ""):
-                if org is None and prev is not None and prev.possessive and prev.kind == "Organisation":
+                # "a delegation of Y, led by its Director, X": the organisation "its" stands for
+                if org is None and r.tokens[0] > 0 and doc[r.tokens[0] - 1].lower_ == "its":
+                    org = next((q for q in reversed(phrases[:i]) if q.sent == r.sent and q.kind == "Organisation"), None)
+                # "Y's Director X", "KUT Vice-Chancellor Prof. X": the organisation right before the role
+                if org is None and prev is not None and prev.kind == "Organisation" and prev.sent == r.sent \
+                        and (prev.possessive or prev.tokens[1] == r.tokens[0]):
                     org = prev
                 add(phrases[j], r.role, org)
-    return out
+    # "Vice-President Zhang welcomed ..." after "ZHANG Wei, Vice-President of CAGIS": the same post
+    placed = {(id(m.person), m.role.lower()) for m in out if m.role and m.organisation is not None}
+    return [m for m in out if m.organisation is not None or not m.role or (id(m.person), m.role.lower()) not in placed]
 
 
 def _org_after_role(doc: Doc, phrases: list[Phrase], i: int) -> Phrase | None:
@@ -95,6 +102,19 @@ def _org_after_role(doc: Doc, phrases: list[Phrase], i: int) -> Phrase | None:
                 return q
             return None
     return None
+
+
+def _host_before(phrases: list[Phrase], i: int) -> Phrase | None:
+    """"visited the UNESCO Office in X, where it met Dr. A, Hydrologist, and Ms. B, Programme
+    Specialist": the one organisation the sentence names before a person whose role names none."""
+    before = [q for q in phrases[:i] if q.sent == phrases[i].sent and q.kind == "Organisation"]
+    if len(before) != 1:
+        return None
+    host = before[0]
+    # only people (a listed delegation) and their roles between the host and the person
+    if any(q.kind not in ("Person", "Role") for q in phrases[phrases.index(host) + 1:i]):
+        return None
+    return host
 
 
 def _org_before_role(phrases: list[Phrase], i: int) -> Phrase | None:
