@@ -215,6 +215,15 @@ def test_meeting_during_a_visit_is_part_of_it():
     assert (visit.start, visit.end) == (date(2022, 5, 3), date(2022, 5, 6))
 
 
+def test_the_same_afternoon_and_the_following_day_take_the_last_events_date():
+    ex = run("On 17 May 2022, the delegation held a working meeting with the Arctic Institute in Tromsø.\n\n"
+             "Dr. Sara Lind presented the data.\n\n"
+             "On the same afternoon, the delegation visited the Polar Data Centre. "
+             "The following day, the delegation visited the Tromsø Museum.")
+    visits = sorted((e for e in ex.events if e.type == "Visit"), key=lambda e: e.start)
+    assert [v.start for v in visits] == [date(2022, 5, 17), date(2022, 5, 18)]
+
+
 def test_one_event_mentioned_twice_is_one_event():
     ex = run("The forum opened on 2 October 2023 in Dakar. The forum gathered 300 researchers from 20 countries.")
     assert [e.type for e in ex.events] == ["Forum"]
@@ -236,6 +245,12 @@ def test_background_events_long_before_the_article_are_not_its_news():
     ("The Alpine Research Council and the Lisbon University of Technology signed a Memorandum of Understanding on 3 May 2023.", "Signed"),
     ("The division recognised the continuity of the cooperation agreement between the two sides.", "InForce"),
     ("The Alpine Research Council and the Lisbon University of Technology renewed their cooperation agreement for five years.", "Renewed"),
+    # in force: work under an agreement signed earlier, or said outright
+    ("The course is the first activity carried out under the MoU signed by the two institutions in May 2021.", "InForce"),
+    ("The institute works with the Delta Water Institute under a cooperation agreement signed in 2020.", "InForce"),
+    ("The Board took note of the MoU with the university, in force since 2021, and asked the Secretariat to prepare its renewal.", "InForce"),
+    # a signature recalled is still a signature
+    ("He recalled that the two academies signed a cooperation agreement in June 2019.", "Signed"),
 ])
 def test_agreement_status_from_the_wording(sentence, status):
     assert agreements.status_of(sentence) == status

@@ -9,12 +9,11 @@ the two sides" and "both parties" are resolved to the two organisations the arti
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from spacy.tokens import Span as SpacySpan
 
 from ..article import Agreement, Entity, Span
-from .dates import DateMention, is_history, reference_date
+from .dates import DateMention
 from .entities import ArticleEntities, organisations_by_mentions, top_level
 from .names import Phrase
 
@@ -26,10 +25,14 @@ TERMS = [
 # checked in this order: the first cue found in a sentence decides
 STATUS_CUES = [
     ("Renewed", r"\b(renewed|(renewal|extension)\s+of\s+(\w+\s+){0,4}(was|were|has been|have been)?\s*signed|extended (the|its|their)\b)"),
+    # said outright, being in force outweighs any work on what comes next ("in force since 2021,
+    # and asked the Secretariat to prepare its renewal")
+    ("InForce", r"\b(in force|continuity|remains? valid|still valid|runs until|valid until)\b"),
     ("Planned", r"\b((will|would|shall|plans? to|planning to|intends? to|to be|agreed to|expected to|going to|ready to|hope[sd]? to|decided to)\s+(\w+\s+){0,2}(sign|conclude|renew)\w*|propos\w*|future|potential|possible|prospective|work(ed|ing)? towards?)\b"),
     ("UnderNegotiation", r"\b(draft\w*|negotiat\w*|discuss\w*|speed\w* up|signing process|finali[sz]\w*|consult\w*|prepar\w*|under consideration|revis\w*)\b"),
+    # work done under an agreement signed earlier: in force, though the sentence says "signed"
+    ("InForce", r"\b(framework of|based on|existing|implement\w*|in accordance with|pursuant to|valid|carried out under|under (a|an|the|their|its) (\w+\s+){0,3}(mou|memorandum|agreement|letter)|(already|has) led to)\b"),
     ("Signed", r"\b(signed|signing|inked|concluded|entered into)\b"),
-    ("InForce", r"\b(continuity|framework of|based on|in force|existing|implement\w*|in accordance with|pursuant to|valid|carried out under|under (the|their|its) (\w+\s+){0,2}(mou|memorandum|agreement))\b"),
     ("Expired", r"\b(expired|terminated|lapsed)\b"),
 ]
 SIDES = re.compile(r"\b(two sides|both sides|both parties|two parties|the parties|two institutions|both institutions|two organi[sz]ations|the sides)\b", re.I)
@@ -61,11 +64,10 @@ def sides(phrases: list[Phrase], ents: ArticleEntities) -> list[Entity]:
 
 
 def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phrase], ents: ArticleEntities,
-         dates: list[DateMention], published: date | None = None) -> list[Agreement]:
+         dates: list[DateMention]) -> list[Agreement]:
     """One Agreement per type and set of parties; later mentions add evidence and may move the status."""
     found: list[Agreement] = []
     main: list[Entity] | None = None
-    reference = reference_date(dates, published)
     for s_idx, sent in enumerate(sents):
         text = sent.text
         for atype, pat in TERMS:
@@ -75,8 +77,6 @@ def find(doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[Phras
             term = next((t for t in sent if t.idx >= sent.start_char + m.start()), None)
             status = status_of(text)
             sdates = [d for d in dates if sent.start_char <= d.begin < sent.end_char]
-            if status == "Signed" and sdates and is_history(sdates[0].start, reference):
-                status = "InForce"
             parties, explicit = _parties(phrases, ents, s_idx, doc, term)
             if SIDES.search(text) and not explicit:  # "between the two sides": the article's two sides
                 main = main if main is not None else sides(phrases, ents)

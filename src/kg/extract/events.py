@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+import datetime as dt
 from datetime import date
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -174,6 +175,12 @@ def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[
             ev = Event(type=etype, label=_label(tok, etype), evidence=[sentences[s_idx]])
             if date is not None:
                 ev.start, ev.end = date.start, date.end
+            elif found and (_SAME_DAY.search(sent.text) or _NEXT_DAY.search(sent.text)):
+                # "On the same afternoon, the delegation visited X", "The following day, ...": the
+                # day of the last one-day event before it, wherever that was told
+                prev = next((f.event for f in reversed(found) if f.event.end is None and isinstance(f.event.start, dt.date)), None)
+                if prev is not None:
+                    ev.start = prev.start + dt.timedelta(days=1) if _NEXT_DAY.search(sent.text) else prev.start
             elif found and found[-1].sent >= s_idx - 2 and _same_paragraph(doc, sents, found[-1].sent, s_idx):
                 prev = found[-1].event  # "In the afternoon, the delegation visited X": the same day
                 if prev.end is None and prev.start is not None:
@@ -205,6 +212,8 @@ def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[
     return events
 
 
+_SAME_DAY = re.compile(r"\b(?:the\s+same|that)\s+(?:day|morning|afternoon|evening)\b|\blater\s+that\s+day\b", re.I)
+_NEXT_DAY = re.compile(r"\bthe\s+(?:following|next)\s+(?:day|morning|afternoon|evening)\b", re.I)
 _SIGNING = re.compile(r"\b(sign(ed|ing)?|renew(ed|al)?|memorand(um|a) of understanding|mou|agreement)\b", re.I)
 
 

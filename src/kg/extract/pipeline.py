@@ -114,6 +114,6 @@ def extract_doc(doc: Doc, article: Article) -> Extraction:
         entities=ents.entities,
         memberships=posts.find(doc, phrases, ents, sentences),
         events=events.find(doc, sents, sentences, phrases, ents, dates, article.published),
-        agreements=agreements.find(doc, sents, sentences, phrases, ents, dates, article.published),
+        agreements=agreements.find(doc, sents, sentences, phrases, ents, dates),
         sentences=sentences,
     )
