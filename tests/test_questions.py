@@ -22,7 +22,8 @@ from kg.store import open_store
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "data" / "articles"
 NAMED = ["posts-in-organisation", "posts-of-person", "event-timeline", "who-met-whom",
-         "agreements-of-organisation", "common-partners", "evidence", "seen-together", "disagreements"]
+         "agreements-of-organisation", "common-partners", "evidence", "seen-together", "disagreements",
+         "merge-decisions"]
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +183,16 @@ def test_evidence_for_a_fact(store):
     by_label = rows(store, "evidence", fact="regional workshop on flood early warning")
     assert any("Kilimani University of Technology (KUT) hosted the Regional Workshop" in s
                for s in column(by_label, "sentence"))
+
+
+def test_merge_decisions_say_which_rule_merged_which_names(store):
+    table = rows(store, "merge-decisions", entity="CAGIS")
+    assert len({r["entity"] for r in table}) == 1  # one node for the acronym and the full name
+    rules = set(column(table, "rule"))
+    assert "acronym" in rules and rules & {"store-name", "store-bridge"}  # within articles, and across
+    assert all(r["why"] and r["names"] for r in table)
+    everything = rows(store, "merge-decisions")
+    assert len(everything) > len(table) and {"person-name", "unit-of-parent"} <= set(column(everything, "rule"))
 
 
 def test_seen_together(store):

@@ -147,7 +147,7 @@ class StoreResolver:
             if target and target != iri:
                 rename[iri] = target
                 if not any(d[0] == target for d in decisions):
-                    decisions.append((target, "store-name", f"named as a known node ({'; '.join(names.get(iri, []))})",
+                    decisions.append((target, "store-name", f"named {'; '.join(names.get(iri, []))}, as {target} is in earlier articles",
                                       names.get(iri, [])))
         # every node the store knew keeps its stored preferred label (one per node across sources)
         relabel = {iri for iri in kinds if iri in self.preferred} | set(rename.values())
