@@ -142,6 +142,16 @@ def test_headings_in_capitals_are_not_organisations():
      ("Lerato Moyo", "Programme Specialist", "Regional Office for Southern Africa")),
     ("She will brief the Rector of the Universidad de Los Valles, Dr. Tomás Rivas Soto, on the visit.",
      ("Tomás Rivas Soto", "Rector", "Universidad de Los Valles")),
+    ("The Nordic Water Centre (NWC) marked the appointment of Dr. Eva Lund as its new Director-General.",
+     ("Eva Lund", "Director-General", "Nordic Water Centre")),
+    ("She succeeds Prof. Olav Berg, who has been appointed Vice-President of the Baltic Academy of Sciences.",
+     ("Olav Berg", "Vice-President", "Baltic Academy of Sciences")),
+    ("Dr. Eva Lund previously served as Deputy Director of the Nordic Water Centre and, before that, as Head of "
+     "the Data Unit of the Baltic Academy of Sciences.",
+     ("Eva Lund", "Head", "Data Unit of the Baltic Academy of Sciences")),
+    ("A message was delivered by Prof. Ali Demir, Chair of the Alpine Research Council and President of the "
+     "Eurasian Academy of Engineering.",
+     ("Ali Demir", "President", "Eurasian Academy of Engineering")),
 ])
 def test_post_shapes(sentence, expected):
     assert expected in post_set(run(sentence))

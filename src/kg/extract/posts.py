@@ -61,6 +61,8 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
         add(*m)
     for m in _listed_members(doc, phrases):
         add(*m)
+    for m in _narrative_posts(doc, phrases):
+        add(*m)
     # "Director-General of Y, X" / "Y's Director X" / "Director of Y X"
     for i, r in enumerate(phrases):
         if r.kind != "Role" or i + 1 >= len(phrases):
@@ -184,6 +186,35 @@ def _person_first_posts(doc: Doc, phrases: list[Phrase]):
             yield p, HEAD_ROLE[m.group(1)], q
         elif re.fullmatch(r"\s*\(\s*(?:the\s+)?", gap) and doc.text[q.end:q.end + 1] == ")":
             yield p, None, q
+
+
+AS_ROLE = re.compile(r"(?:\b(?:as|appointed|elected|named|nominated|promoted\s+to)\s+(?:(?:its|the|their|a|an|new|acting|first|interim)\s+)*)$", re.I)
+
+
+def _narrative_posts(doc: Doc, phrases: list[Phrase]):
+    """Posts told in a story: "the appointment of X as its new Director-General", "X has been
+    appointed Vice-President of Y", "X served as Deputy Director of Y and, before that, as Head of
+    Z", "X, Chair of the Board and President of Y"."""
+    for i, r in enumerate(phrases):
+        if r.kind != "Role":
+            continue
+        before = doc.text[max(0, r.start - 60):r.start]
+        people = [q for q in phrases[:i] if q.sent == r.sent and q.kind == "Person"]
+        if not people:
+            continue
+        person = people[-1]
+        m = AS_ROLE.search(before)
+        org = _org_after_role(doc, phrases, i)
+        if m:
+            if org is None and re.search(r"\b(its|their)\b", m.group(0), re.I):
+                org = next((q for q in reversed(phrases[:i]) if q.sent == r.sent and q.kind == "Organisation"
+                            and q.start < person.start), None)
+            yield person, r.role, org
+        # "X, Chair of the Board and President of Y": a second post in the same apposition
+        elif i >= 3 and re.fullmatch(r"\s+and\s+", doc.text[phrases[i - 1].end:r.start]) \
+                and phrases[i - 1].kind == "Organisation" and phrases[i - 2].kind == "Role" \
+                and phrases[i - 3] is person and re.fullmatch(r",\s*(?:the\s+)?", doc.text[person.end:phrases[i - 2].start]):
+            yield person, r.role, org
 
 
 LIST_START = re.compile(r"\s+members?\s*,?\s*(?:i\.\s?e\.|namely|including|:)", re.I)
