@@ -246,3 +246,14 @@ def test_query_page_runs_a_named_question_and_shows_rows(page, site):
         assert "No results" not in rows.first.inner_text(), f"{q.name} ran with no rows"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"query-{q.name}.png"), full_page=True)
+
+
+def test_query_page_opens_the_question_named_in_its_address(page, site):
+    from kg.questions import load_questions
+
+    question = next(iter(load_questions().values()))
+    page.goto(f"{site}/query?question={urllib.parse.quote(question.name)}")
+    page.wait_for_function("name => window.kgYasgui && window.kgYasgui.getTab().getName() === name",
+                           arg=question.name)
+    assert page.evaluate("window.kgYasgui.getTab().getQuery()") == question.text
+    assert page.evaluate("window.kgYasgui.getTab().getEndpoint()") == f"{site}/sparql"
