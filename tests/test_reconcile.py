@@ -153,3 +153,25 @@ def test_a_unit_named_without_its_parent_is_the_unit_of_the_parent_the_article_n
     assert {r["p"].value for r in store.query(
         "SELECT ?p WHERE { ?u <http://www.w3.org/ns/org#subOrganizationOf> ?p }", {"u": ox.NamedNode(next(iter(post_orgs)))})} == nomi
     store.close()
+
+
+BOTH_PARENTS = """Joint flood study presented in Bergen
+
+On 3 December 2024 the Nordic Ocean Monitoring Institute and the University of Tromso presented a joint flood study in Bergen.
+
+Kari Dahl, Head of the Division of Coastal Research, presented the maps. """
+KARI_AT_NOMI = """Coastal division presents flood maps
+
+On 5 May 2024 the Nordic Ocean Monitoring Institute presented new flood maps in Bergen. Kari Dahl, Head of the Division of Coastal Research of the Nordic Ocean Monitoring Institute, opened the event. """
+
+
+def test_of_two_units_named_alike_the_one_where_the_person_holds_the_post_is_chosen(tmp_path):
+    store = _ingest_in_order(tmp_path, KARI_AT_NOMI, OTHER_PARENT, BOTH_PARENTS)
+    units = _nodes_named(store, "Division of Coastal Research", "Organisation")
+    assert len(units) == 2  # the institute's and the university's: the bare mention joined one of them
+    kari = _nodes_named(store, "Kari Dahl", "Person").pop()
+    rows = list(store.query(
+        "SELECT DISTINCT ?o ?g WHERE { GRAPH ?g { ?m <http://www.w3.org/ns/org#member> ?p ; "
+        "<http://www.w3.org/ns/org#organization> ?o } }", {"p": ox.NamedNode(kari)}))
+    assert len({r["o"].value for r in rows}) == 1 and len({r["g"].value for r in rows}) == 2
+    store.close()

@@ -218,7 +218,8 @@ _SIGNING = re.compile(r"\b(sign(ed|ing)?|renew(ed|al)?|memorand(um|a) of underst
 
 
 def _same_paragraph(doc: Doc, sents: list[SpacySpan], i: int, j: int) -> bool:
-    return "\n" not in doc.text[sents[i].end_char:sents[j].start_char]
+    # tokens, not doc.text: spaCy joins the whole text anew on every access
+    return not any("\n" in t.text_with_ws for t in doc[sents[i].end - 1:sents[j].start])
 
 
 def _same_as(found: list[_Found], etype: str, tok: Token, date: DateMention | None) -> _Found | None:
@@ -301,6 +302,7 @@ def _label(tok: Token, etype: str) -> str:
 
 def _add_attendees(ev: Event, doc: Doc, sent: SpacySpan, s_idx: int, phrases: list[Phrase], ents: ArticleEntities) -> None:
     """People named in the sentence, and organisations that act in it (not those only named in a post)."""
+    text = doc.text  # spaCy joins the tokens anew on every access
     in_sent = _in_sent(phrases, s_idx)
     for i, p in enumerate(in_sent):
         e = ents.get(p)
@@ -308,8 +310,8 @@ def _add_attendees(ev: Event, doc: Doc, sent: SpacySpan, s_idx: int, phrases: li
             continue
         if e.kind == "Organisation":
             prev = in_sent[i - 1] if i > 0 else None
-            gap = doc.text[prev.end:p.start].strip().lower() if prev else ""
-            after = doc.text[p.end:p.end + 40]
+            gap = text[prev.end:p.start].strip().lower() if prev else ""
+            after = text[p.end:p.end + 40]
             joined_to_post = prev is not None and (prev.kind == "Role" or (prev.kind == "Person" and gap in ("from", "from the", "of", "of the")))
             acting = DELEGATION.match(after.strip()) is not None
             if (joined_to_post or p.possessive) and not acting:

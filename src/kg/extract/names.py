@@ -417,7 +417,7 @@ def _heading(doc: Doc, toks: list[Token]) -> bool:
     """A line in capitals on its own ("NEW MEMBERS") is a heading, not a name."""
     if not all(t.text.isupper() or not t.is_alpha for t in toks) or len("".join(t.text for t in toks)) < 5:
         return False
-    text = doc.text
+    text = doc.user_data.get("kg_text") or doc.user_data.setdefault("kg_text", doc.text)  # built once per doc
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)

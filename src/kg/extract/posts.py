@@ -142,16 +142,17 @@ LED_BY = {"headed": "Head", "led": "Head", "chaired": "Chair", "directed": "Dire
 
 def _lowercase_posts(doc: Doc, phrases: list[Phrase]):
     """"the director of Y, X," and "Y, headed by X": posts written without capitals."""
+    text = doc.text  # spaCy joins the tokens anew on every access
     for i, q in enumerate(phrases[:-1]):
         nxt = phrases[i + 1]
         if q.kind != "Organisation" or nxt.kind != "Person" or nxt.sent != q.sent:
             continue
-        gap = doc.text[q.end:nxt.start]
+        gap = text[q.end:nxt.start]
         # "the director of the KAIST Graduate School of AI, Kim Min-jun,"
         if gap.strip() in (",", ""):
-            before = doc.text[max(0, q.start - 40):q.start]
+            before = text[max(0, q.start - 40):q.start]
             m = re.search(r"\b(?:the\s+)?((?:[a-z\-]+\s+)?([a-z\-]+))\s+of\s+(?:the\s+)?$", before)
-            if m and is_role_word(m.group(2).capitalize()) and not doc.text[q.start - 1:q.start].isupper():
+            if m and is_role_word(m.group(2).capitalize()) and not text[q.start - 1:q.start].isupper():
                 role = m.group(1)
                 words = role.split()
                 if len(words) == 2 and not is_role_word(words[0].capitalize()) and words[0] not in ("deputy", "vice", "assistant", "executive", "acting", "associate", "senior", "chief", "general", "former"):
@@ -176,15 +177,16 @@ HEAD_ROLE = {"heads": "Head", "leads": "Head", "directs": "Director", "chairs": 
 
 def _person_first_posts(doc: Doc, phrases: list[Phrase]):
     """"X, who heads the Y Unit" and "X (Y University)"."""
+    text = doc.text  # spaCy joins the tokens anew on every access
     for i, p in enumerate(phrases[:-1]):
         q = phrases[i + 1]
         if p.kind != "Person" or q.kind != "Organisation" or q.sent != p.sent:
             continue
-        gap = doc.text[p.end:q.start]
+        gap = text[p.end:q.start]
         m = HEADS.fullmatch(gap)
         if m:
             yield p, HEAD_ROLE[m.group(1)], q
-        elif re.fullmatch(r"\s*\(\s*(?:the\s+)?", gap) and doc.text[q.end:q.end + 1] == ")":
+        elif re.fullmatch(r"\s*\(\s*(?:the\s+)?", gap) and text[q.end:q.end + 1] == ")":
             yield p, None, q
 
 
@@ -195,10 +197,11 @@ def _narrative_posts(doc: Doc, phrases: list[Phrase]):
     """Posts told in a story: "the appointment of X as its new Director-General", "X has been
     appointed Vice-President of Y", "X served as Deputy Director of Y and, before that, as Head of
     Z", "X, Chair of the Board and President of Y"."""
+    text = doc.text  # spaCy joins the tokens anew on every access
     for i, r in enumerate(phrases):
         if r.kind != "Role":
             continue
-        before = doc.text[max(0, r.start - 60):r.start]
+        before = text[max(0, r.start - 60):r.start]
         people = [q for q in phrases[:i] if q.sent == r.sent and q.kind == "Person"]
         if not people:
             continue
@@ -211,9 +214,9 @@ def _narrative_posts(doc: Doc, phrases: list[Phrase]):
                             and q.start < person.start), None)
             yield person, r.role, org
         # "X, Chair of the Board and President of Y": a second post in the same apposition
-        elif i >= 3 and re.fullmatch(r"\s+and\s+", doc.text[phrases[i - 1].end:r.start]) \
+        elif i >= 3 and re.fullmatch(r"\s+and\s+", text[phrases[i - 1].end:r.start]) \
                 and phrases[i - 1].kind == "Organisation" and phrases[i - 2].kind == "Role" \
-                and phrases[i - 3] is person and re.fullmatch(r",\s*(?:the\s+)?", doc.text[person.end:phrases[i - 2].start]):
+                and phrases[i - 3] is person and re.fullmatch(r",\s*(?:the\s+)?", text[person.end:phrases[i - 2].start]):
             yield person, r.role, org
 
 
@@ -224,11 +227,12 @@ JOINED = re.compile(r"\bmembers?\s+(?:joined|of)\s+(?:the\s+)?$", re.I)
 def _listed_members(doc: Doc, phrases: list[Phrase]):
     """"Board members, i.e. A, B and C" and "two new members joined the Board: A, B": each named
     person is a Member of that organisation."""
+    text = doc.text  # spaCy joins the tokens anew on every access
     for i, q in enumerate(phrases):
         if q.kind != "Organisation":
             continue
-        listed = LIST_START.match(doc.text, q.end) or (
-            JOINED.search(doc.text, max(0, q.start - 40), q.start) and doc.text[q.end:q.end + 2].lstrip().startswith(":"))
+        listed = LIST_START.match(text, q.end) or (
+            JOINED.search(text, max(0, q.start - 40), q.start) and text[q.end:q.end + 2].lstrip().startswith(":"))
         if not listed:
             continue
         for p in phrases[i + 1:]:

@@ -34,7 +34,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..extract.entities import norm
-from ..extract.names import LEX
 from .mapping import entity_hash, resolution_iri, resolution_triples
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -140,7 +139,7 @@ class StoreResolver:
             elif stored:
                 target = next(iter(stored))
             else:
-                target = self._unit_by_parent(kind, iri, names.get(iri, []), parent, kinds, rename)
+                target = self._unit_by_parent(kind, iri, names.get(iri, []), parent, kinds, rename, triples)
                 if target:
                     decisions.append((target, "store-unit", f"{names.get(iri, [''])[0]} is the unit of that name of "
                                       f"{self.parent[target]}, which this article names", names.get(iri, [])))
@@ -171,17 +170,23 @@ class StoreResolver:
         gone = {t.subject for t in triples if t.predicate == RESOLVED and t.object.value not in typed}
         return [t for t in triples if t.subject not in gone]
 
-    def _unit_by_parent(self, kind, iri, names, parent, kinds, rename) -> str | None:
+    def _unit_by_parent(self, kind, iri, names, parent, kinds, rename, triples) -> str | None:
         """A unit named without its parent: the one stored unit of that name whose parent this
-        article names ("the Governing Board" in an article about ICEKI)."""
+        article names ("the Governing Board" in an article about ICEKI); of several, the one
+        where the store already has the people this article gives a post in it ("ZHANG Min,
+        Director of the Division of International Cooperation" in an article naming two
+        organisations that each have such a division)."""
         if kind != "org" or parent is not None or not names:
-            return None
-        words = norm(names[0]).split()
-        if not words or LEX.org_head(words[0]) != "unit":
             return None
         mentioned = {rename.get(i, i) for i in kinds}
         candidates = {u for n in names for key in _keys(kind, n) for u in self.units.get(key, ())
                       if self.parent.get(u) in mentioned}
+        if len(candidates) > 1:
+            posts = {t.subject for t in triples if t.predicate == ORGANIZATION and t.object.value == iri}
+            people = {rename.get(t.object.value, t.object.value) for t in triples if t.subject in posts and t.predicate == MEMBER}
+            candidates = {u for u in candidates if any(
+                self.store.query(_rq("holds-post-at"), {"person": ox.NamedNode(p), "unit": ox.NamedNode(u)})
+                for p in sorted(people))}
         return candidates.pop() if len(candidates) == 1 else None
 
     def _orphan_units(self, triples: list[ox.Triple], graph: str | None) -> list[Merge]:
@@ -189,18 +194,25 @@ class StoreResolver:
         that unit's parent: the same unit, first written without its parent."""
         kinds, labelled, parents = _entities(triples)
         out = []
+
+        def named_with(bare: str, parent: str) -> bool:
+            return bool(self.store.query(_rq("graphs-mentioning-both"),
+                                         {"node": ox.NamedNode(bare), "other": ox.NamedNode(parent)}))
+
         for unit, parent in parents.items():
             unit_names = sorted({name for _, name in labelled.get(unit, [])})
             for name in unit_names:
                 for key in _keys("org", name):
                     for bare in sorted(self.by_name.get(("org", key, None), ())):
-                        if bare == unit or bare in kinds:
+                        if bare == unit or bare in kinds or not named_with(bare, parent):
                             continue
-                        if self.store.query(_rq("graphs-mentioning-both"),
-                                            {"node": ox.NamedNode(bare), "other": ox.NamedNode(parent)}):
-                            out.append(Merge(bare, unit, "store-unit",
-                                             f"{bare} was named without its parent in articles that name {parent}; "
-                                             f"it is {unit}", [name]))
+                        # only if no other unit of that name has its parent named beside it as well
+                        others = {u for u in self.units.get(key, ()) if u != unit and self.parent.get(u) != parent}
+                        if any(named_with(bare, self.parent[u]) for u in sorted(others)):
+                            continue
+                        out.append(Merge(bare, unit, "store-unit",
+                                         f"{bare} was named without its parent in articles that name {parent}; "
+                                         f"it is {unit}", [name]))
         unique = {m.old: m for m in out}
         return list(unique.values())
 
