@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import signal
@@ -570,3 +571,19 @@ def test_updated_article_replaces_its_graph(tmp_path):
         assert sum("/article/" in g.value for g in store.graphs()) == 1
         assert not bool(store.query("ASK { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), 'Lima')) }"))
         assert abs(len(api_export(store)) - quads_before) < quads_before // 2
+
+
+def test_jobs_left_to_choose_are_one_for_a_small_batch_and_the_cpus_for_a_large_one(tmp_path):
+    from kg.ingest import AUTO_PARALLEL_BYTES, MAX_AUTO_JOBS, auto_jobs
+
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "a.txt").write_text("Title\n\nA short article.", encoding="utf-8")
+    assert auto_jobs([small]) == 1
+    large = tmp_path / "large"
+    large.mkdir()
+    for n in range(4):
+        (large / f"{n}.txt").write_text("Title\n\n" + "x" * (AUTO_PARALLEL_BYTES // 3), encoding="utf-8")
+    cpus = len(os.sched_getaffinity(0))
+    assert auto_jobs([large]) == max(1, min(cpus, MAX_AUTO_JOBS))
+    assert auto_jobs([small, large / "0.txt"]) == 1

@@ -53,7 +53,7 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders: .txt .md .html .json .jsonl, RSS/Atom feeds."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     base: Optional[str] = typer.Option(None, "--base", help="Base IRI of the data (default http://localhost:8000/id/)."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for NLP and validation."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for NLP and validation (default: one per CPU, up to 4, for large batches)."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", min=1, help="Reject input files larger than this."),
 ) -> None:
     """Read articles, extract facts, validate each article's graph and store it (one graph per article).

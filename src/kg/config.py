@@ -7,7 +7,7 @@ variables, then by command-line options.
     base = "https://data.example.org/id/"   # where data IRIs live
     store = "http://127.0.0.1:7878"          # a directory, or a SPARQL server's URL
     max_bytes = 5000000                      # larger input files are rejected
-    jobs = 2                                 # processes for `kg ingest`
+    jobs = 2                                 # processes for `kg ingest` (0: as many as CPUs, up to 4, for large batches)
     query_timeout = 10.0                     # seconds a query may run on `kg serve`
     result_limit = 100000                    # rows (or triples) a query may return on `kg serve`
     service_allowlist = ["https://partner.example.org/sparql"]  # SERVICE endpoints allowed
@@ -33,7 +33,7 @@ class Settings:
     base: str = "http://localhost:8000/id/"
     store: str = "store"
     max_bytes: int = 5_000_000
-    jobs: int = 1
+    jobs: int = 0
     query_timeout: float = 10.0
     result_limit: int = 100_000
     service_allowlist: tuple[str, ...] = ()

@@ -67,6 +67,19 @@ def read(
             yield ReadError(str(p), "no such file or directory")
 
 
+def input_bytes(paths: Iterable[str | Path]) -> int:
+    """The total size of the files under ``paths`` (what a batch will read), for sizing the work."""
+    total = 0
+    for p in [paths] if isinstance(paths, (str, Path)) else paths:
+        path = Path(p)
+        for file in _walk(path) if path.is_dir() else [path]:
+            try:
+                total += file.stat().st_size
+            except OSError:
+                pass
+    return total
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     try:
         children = sorted(folder.iterdir(), key=lambda c: c.name)
