@@ -39,15 +39,18 @@ $(STAMP): requirements.lock pyproject.toml | check-python
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
-# Ingest the demo corpus into a fresh store and ask it two questions.
+# Ingest the demo corpus into a fresh store, ask it two questions, then publish it with
+# `kg serve` (SPARQL endpoint, resource pages, query page) until Ctrl-C.
+DEMO_PORT    ?= 8000
 demo: venv
 	rm -rf $(DEMO_STORE)
-	$(BIN)/kg ingest data/articles --store $(DEMO_STORE)
+	$(BIN)/kg ingest data/articles --store $(DEMO_STORE) --base http://localhost:$(DEMO_PORT)/id/
 	@echo; echo "== Who holds which post in which organisation (queries/demo-posts.rq)"
 	$(BIN)/kg query -f queries/demo-posts.rq --store $(DEMO_STORE)
 	@echo; echo "== Agreements, parties and status per article (queries/demo-agreements.rq)"
 	$(BIN)/kg query -f queries/demo-agreements.rq --store $(DEMO_STORE)
-	@echo; echo "The store is in $(DEMO_STORE); try: $(BIN)/kg stats --store $(DEMO_STORE)"
+	@echo; echo "== Publishing $(DEMO_STORE): open http://localhost:$(DEMO_PORT)/ (Ctrl-C stops the server)"
+	$(BIN)/kg serve --store $(DEMO_STORE) --host 127.0.0.1 --port $(DEMO_PORT) --base http://localhost:$(DEMO_PORT)/id/
 
 # The test suite.  Its extra needs are in the lock (pytest, and the `oxigraph` package, whose
 # server the remote-store tests start); Java must be installed (check-java says how).

@@ -52,6 +52,10 @@ class EmbeddedStore:
         self.read_only = read_only
         self.flush_every = flush_every
         self._writes = 0
+        # the named graphs (without the union), kept between queries: listing them costs
+        # ~2 ms per query at a hundred graphs; a write forgets them
+        self._graphs: list[ox.NamedNode] | None = None
+        self._has_union = False
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
@@ -75,6 +79,7 @@ class EmbeddedStore:
         update = replace_and_union_update(graph, triples)
         try:
             self._store.update(update)
+            self._graphs = None
             self._writes += 1
             if self.flush_every > 0 and self._writes % self.flush_every == 0:
                 self._store.flush()  # bounds the memtables: see FLUSH_EVERY
@@ -107,8 +112,9 @@ class EmbeddedStore:
         """
         text = inject_values(sparql, normalise_bindings(bindings))
         try:
-            if any(True for _ in self._store.quads_for_pattern(None, None, None, UNION)):
-                return self._store.query(text, default_graph=UNION, named_graphs=self.graphs())
+            graphs = self.graphs()
+            if graphs and self._has_union:
+                return self._store.query(text, default_graph=UNION, named_graphs=graphs)
             return self._store.query(text, use_default_graph_as_union=True)  # an empty store
         except OSError as e:
             raise StoreError(f"cannot read store {self.path}: {e}") from None
@@ -123,10 +129,13 @@ class EmbeddedStore:
             raise StoreError(f"cannot export store {self.path}: {e}") from None
 
     def graphs(self) -> list[ox.NamedNode]:
-        return sorted(
-            (g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g != UNION),
-            key=lambda g: g.value,
-        )
+        if self._graphs is None:
+            self._has_union = any(True for _ in self._store.quads_for_pattern(None, None, None, UNION))
+            self._graphs = sorted(
+                (g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g != UNION),
+                key=lambda g: g.value,
+            )
+        return list(self._graphs)
 
     def stats(self) -> dict[str, int]:
         return compute_stats(self)
