@@ -543,6 +543,9 @@ def split_suffix(rest: str) -> tuple[str, str | None]:
     return rest, None
 
 
+PAGE_CACHE_SIZE = 4096  # resource pages and descriptions kept per server
+
+
 def routes(site: Site) -> list[Route]:
     """The resource pages under the base's path, the ontology, shapes, context and home page."""
     linker = Linker(site.base)
@@ -551,6 +554,17 @@ def routes(site: Site) -> list[Route]:
 
     def not_found(request: Request, iri: str) -> Response:
         return templates.TemplateResponse(request, "not_found.html", {"iri": iri}, status_code=404)
+
+    # The served store is a read-only snapshot: a page or a description, once built, holds until
+    # the server stops, so the busiest resources are answered without querying again.
+    @lru_cache(maxsize=PAGE_CACHE_SIZE)
+    def page_of(iri: str) -> Page | None:
+        return build_page(site.store, linker, iri)
+
+    @lru_cache(maxsize=PAGE_CACHE_SIZE)
+    def description_of(iri: str, media_type: str, context: str) -> bytes | None:
+        triples = list(site.store.query(query_text("describe"), {"r": ox.NamedNode(iri)}))
+        return serialize_triples(triples, media_type, context) if triples else None
 
     def resource(request: Request) -> Response:
         rest = request.path_params["rest"]
@@ -571,15 +585,15 @@ def routes(site: Site) -> list[Route]:
             suffix = ".html" if chosen == HTML else RDF_SUFFIXES[chosen]
             return RedirectResponse(base_path + stem + suffix, status_code=303, headers={"Vary": "Accept"})
         if media_type == HTML:
-            page = build_page(site.store, linker, iri)
+            page = page_of(iri)
             if page is None:
                 return not_found(request, iri)
             return templates.TemplateResponse(request, "resource.html", {"page": page, "alternates": {
                 m: base_path + stem + s for m, s in RDF_SUFFIXES.items()}})
-        triples = [t for t in site.store.query(query_text("describe"), {"r": node})]
-        if not triples:
+        body = description_of(iri, media_type, context_url(request))
+        if body is None:
             return not_found(request, iri)
-        return rdf_response(serialize_triples(triples, media_type, context_url(request)), media_type)
+        return rdf_response(body, media_type)
 
     def document(kind: str, suffix: str | None):
         """/ontology and /shapes: a document, so content negotiation answers directly."""
