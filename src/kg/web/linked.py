@@ -558,8 +558,12 @@ def routes(site: Site) -> list[Route]:
     # The served store is a read-only snapshot: a page or a description, once built, holds until
     # the server stops, so the busiest resources are answered without querying again.
     @lru_cache(maxsize=PAGE_CACHE_SIZE)
-    def page_of(iri: str) -> Page | None:
-        return build_page(site.store, linker, iri)
+    def page_of(iri: str, stem: str) -> bytes | None:
+        page = build_page(site.store, linker, iri)
+        if page is None:
+            return None
+        alternates = {m: base_path + stem + s for m, s in RDF_SUFFIXES.items()}
+        return templates.get_template("resource.html").render(page=page, alternates=alternates).encode("utf-8")
 
     @lru_cache(maxsize=PAGE_CACHE_SIZE)
     def description_of(iri: str, media_type: str, context: str) -> bytes | None:
@@ -585,11 +589,10 @@ def routes(site: Site) -> list[Route]:
             suffix = ".html" if chosen == HTML else RDF_SUFFIXES[chosen]
             return RedirectResponse(base_path + stem + suffix, status_code=303, headers={"Vary": "Accept"})
         if media_type == HTML:
-            page = page_of(iri)
-            if page is None:
+            html = page_of(iri, stem)
+            if html is None:
                 return not_found(request, iri)
-            return templates.TemplateResponse(request, "resource.html", {"page": page, "alternates": {
-                m: base_path + stem + s for m, s in RDF_SUFFIXES.items()}})
+            return Response(html, media_type="text/html; charset=utf-8")
         body = description_of(iri, media_type, context_url(request))
         if body is None:
             return not_found(request, iri)
