@@ -85,10 +85,10 @@ def demo_store(tmp_path_factory) -> Path:
 
 
 @contextlib.contextmanager
-def kg_serve(store: Path, *, env: dict[str, str] | None = None, timeout: float = 60):
-    """Run ``kg serve`` on 127.0.0.1 (a free port, base IRI ``http://127.0.0.1:PORT/id/``) until
-    the block ends; yields its root URL without the final slash. Fails if it does not answer in
-    ``timeout`` seconds."""
+def kg_serve(store: Path, *, base: str | None = None, env: dict[str, str] | None = None, timeout: float = 60):
+    """Run ``kg serve`` on 127.0.0.1 (a free port; base IRI ``base``, by default
+    ``http://127.0.0.1:PORT/id/``) until the block ends; yields its root URL without the final
+    slash. Fails if it does not answer in ``timeout`` seconds."""
     from support import child_env, kg_command
 
     port = _free_port()
@@ -96,7 +96,7 @@ def kg_serve(store: Path, *, env: dict[str, str] | None = None, timeout: float =
     log = open(store.parent / f"kg-serve-{port}.log", "wb")
     proc = subprocess.Popen(
         [*kg_command(), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
-         "--base", f"{url}/id/"],
+         "--base", base or f"{url}/id/"],
         stdout=log, stderr=subprocess.STDOUT, env={**child_env(), **(env or {})},
     )
     try:

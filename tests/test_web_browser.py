@@ -11,9 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -53,41 +50,12 @@ def site(demo_store):
     """``kg serve`` on the demo store, on 127.0.0.1 (a free port), with the base its IRIs were minted
     with (the default, as ``demo_store`` is ingested without KG_BASE): resource pages are found by
     the path of the base on any host, so ``/id/...`` links work here. Yields the root URL."""
-    from conftest import _free_port
-    from support import child_env, kg_command
+    from conftest import kg_serve
 
     from kg.config import Settings
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = demo_store.parent / f"kg-serve-browser-{port}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([*kg_command(), "serve", "--store", str(demo_store), "--host", "127.0.0.1",
-                                 "--port", str(port), "--base", Settings().base],
-                                stdout=log, stderr=subprocess.STDOUT, env={**child_env(), "KG_QUERY_TIMEOUT": "10"})
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"kg serve exited with status {proc.returncode}: "
-                                f"{log_path.read_text(errors='replace')[-2000:]}")
-                try:
-                    with urllib.request.urlopen(f"{url}/query", timeout=2):
-                        break
-                except urllib.error.HTTPError:
-                    break  # it answers
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail("kg serve did not answer within 60 s")
-                    time.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with kg_serve(demo_store, base=Settings().base, env={"KG_QUERY_TIMEOUT": "10"}) as url:
+        yield url
 
 
 # -- in Chromium ---------------------------------------------------------------------------------

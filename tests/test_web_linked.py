@@ -10,9 +10,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -42,38 +39,10 @@ RDF_TYPES = {
 @contextlib.contextmanager
 def serve(store: Path, base: str):
     """``kg serve`` of ``store`` on a free port of 127.0.0.1 with ``--base base``; yields its URL."""
-    from support import child_env, kg_command
+    from conftest import kg_serve
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    log_path = store.parent / f"kg-serve-linked-{port}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([*kg_command(), "serve", "--store", str(store), "--host", "127.0.0.1",
-                                 "--port", str(port), "--base", base],
-                                stdout=log, stderr=subprocess.STDOUT,
-                                env={**child_env(), "KG_CACHE_DIR": str(store.parent / "cache")})
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"kg serve exited: {log_path.read_text(errors='replace')[-2000:]}")
-                try:
-                    with urllib.request.urlopen(f"{url}/robots.txt", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail("kg serve did not answer within 60 s")
-                    time.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with kg_serve(store, base=base, env={"KG_CACHE_DIR": str(store.parent / "cache")}) as url:
+        yield url
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
