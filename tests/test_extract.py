@@ -152,6 +152,12 @@ def test_headings_in_capitals_are_not_organisations():
     ("A message was delivered by Prof. Ali Demir, Chair of the Alpine Research Council and President of the "
      "Eurasian Academy of Engineering.",
      ("Ali Demir", "President", "Eurasian Academy of Engineering")),
+    ("The Minister of Science, Research and Innovation, Hon. Ama Owusu, MP, received the delegation. "
+     "The Ministry of Science, Research and Innovation hosted the talks.",
+     ("Ama Owusu", "Minister", "Ministry of Science, Research and Innovation")),
+    ("The talks were held with Dr. Kofi Boateng, Minister of Water, Sanitation and Energy of the Republic of Ghana. "
+     "The Ministry of Water, Sanitation and Energy will lead the project.",
+     ("Kofi Boateng", "Minister", "Ministry of Water, Sanitation and Energy")),
 ])
 def test_post_shapes(sentence, expected):
     assert expected in post_set(run(sentence))
@@ -178,6 +184,13 @@ def test_an_acronym_after_a_unit_of_a_parent_goes_to_the_parent_it_names():
              "AIGS hosts the centre.")
     (unit,) = [e for e in ex.entities if e.name.startswith("Office of Partnerships")]
     assert "AIGS" not in unit.aliases and "AIGS" in unit.parent.aliases
+
+
+def test_a_comma_inside_a_list_of_fields_stays_in_the_name_but_not_before_a_person():
+    ex = run("The Ministry of Education, Culture and Sport of Ruritania hosted the forum. "
+             "The Ministry of Health, Dr. Ana Silva and the Dean of the Faculty of Medicine met on 4 May 2023.")
+    assert "Ministry of Education, Culture and Sport of Ruritania" in orgs(ex)
+    assert "Ministry of Health" in orgs(ex) and "Ana Silva" in people(ex)
 
 
 def test_member_of_an_unnamed_team_is_no_post():

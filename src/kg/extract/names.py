@@ -147,6 +147,17 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
             toks += [tok, doc[end + 1], doc[end + 2]]
             end += 3
             continue
+        # "Ministry of Science, Technology and Innovation": a comma inside a list of fields that
+        # ends in "and <Field>", in the name of an organisation "of" something
+        if tok.text == "," and "of" in {t.lower_ for t in toks} and any(LEX.org_head(t.text) for t in toks):
+            k = end + 1
+            while k < sent.end and _cap(doc[k]) and not LEX.is_honorific(doc[k].text) and doc[k].ent_type_ != "PERSON":
+                k += 1
+            if end + 1 < k <= end + 4 and k + 1 < sent.end and doc[k].lower_ == "and" and _cap(doc[k + 1]) \
+                    and not LEX.is_honorific(doc[k + 1].text) and doc[k + 1].ent_type_ != "PERSON":
+                toks += list(doc[end:k + 2])
+                end = k + 2
+                continue
         low = tok.lower_
         nxt = end + 1
         if nxt < sent.end and doc[nxt].lower_ == "the" and low != "the":

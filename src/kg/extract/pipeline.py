@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
 from ..article import Article, Extraction, Span
@@ -85,6 +86,12 @@ def hyphen_words(doc: Doc) -> Doc:
 def load_nlp() -> Language:
     """The spaCy pipeline, loaded once per process from the installed model package (never downloaded)."""
     nlp = spacy.load(MODEL)
+    # "Hon.", "Engr.": abbreviated forms of address spaCy's English exceptions do not know stay
+    # one token, so the name after them is read as a person's
+    for form in sorted(LEX.honorifics):
+        if form.endswith(".") and len(nlp.tokenizer(form)) > 1:
+            for variant in {form.capitalize(), form.upper()}:
+                nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])
     nlp.add_pipe("kg_hyphen_words", last=True)  # after the statistical parts, which were trained on split words
     nlp.add_pipe("kg_sentence_guard", before="parser")
     return nlp

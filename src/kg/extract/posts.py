@@ -12,8 +12,8 @@ import re
 
 from spacy.tokens import Doc
 
-from ..article import Membership, Span
-from .entities import ArticleEntities
+from ..article import Entity, Membership, Span
+from .entities import ArticleEntities, norm
 from .names import LEX, Phrase, is_role_word
 
 STOP = {",", ";", ":", "(", ")", ".", "and", "who", "which", "while", "as", "said", "says"}
@@ -23,9 +23,22 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
     out: list[Membership] = []
     seen: set[tuple[int, str | None, int]] = set()
 
-    def add(p: Phrase, role: str | None, org: Phrase | None) -> None:
+    text = doc.text  # spaCy joins the tokens anew on every access
+    # "Minister of Technology and Science" heads the "Ministry of Technology and Science" the article names
+    ministries = {norm(e.name)[len("ministry of "):]: e for e in ents.entities
+                  if e.kind == "Organisation" and norm(e.name).startswith("ministry of ")}
+
+    def ministry(r: Phrase) -> Entity | None:
+        if not ministries or not r.role or not r.role.lower().endswith("minister"):
+            return None
+        after = norm(text[r.end:r.end + 120])
+        return next((e for field, e in ministries.items() if re.match(rf"(of|for)( the)? {re.escape(field)}\b", after)), None)
+
+    def add(p: Phrase, role: str | None, org: Phrase | Entity | None, role_phrase: Phrase | None = None) -> None:
         person = ents.get(p)
-        organisation = ents.get(org) if org is not None else None
+        organisation = ents.get(org) if isinstance(org, Phrase) else org
+        if organisation is None and role_phrase is not None:
+            organisation = ministry(role_phrase)
         if person is None or person.kind != "Person":
             return
         if organisation is not None and organisation.kind != "Organisation":
@@ -49,7 +62,7 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
             continue
         between = doc[p.tokens[1]: nxt.tokens[0]].text.strip().lower()
         if nxt.kind == "Role" and between in (",", ", the", ", a", ", an"):
-            add(p, nxt.role, _org_after_role(doc, phrases, i + 1) or _host_before(phrases, i))
+            add(p, nxt.role, _org_after_role(doc, phrases, i + 1) or _host_before(phrases, i), nxt)
         elif (nxt.kind == "Organisation" and between == "," and i + 2 < len(phrases) and phrases[i + 2].kind == "Role"
               and phrases[i + 2].tokens[0] == nxt.tokens[1]):  # "X, UNESCO Assistant Director-General"
             add(p, phrases[i + 2].role, nxt)
@@ -72,6 +85,15 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
             continue  # the role belongs to the person before it
         org = _org_after_role(doc, phrases, i)
         j = i + 1 + (org is not None and phrases[i + 1] is org)
+        head = ministry(r) if org is None else None
+        if head is not None:  # "The Minister of Technology and Science, Hon. X": X after the field
+            field = head.name.split(" ", 2)[2]
+            m = re.compile(rf"\s+(?:of|for)\s+(?:the\s+)?{re.escape(field)}\s*,\s*", re.I).match(text, r.end)
+            q = next((q for q in phrases[i + 1:] if q.start >= m.end()), None) if m else None
+            if q is not None and q.kind == "Person" and q.sent == r.sent \
+                    and all(LEX.is_honorific(w) for w in text[m.end():q.start].split()):
+                add(q, r.role, head)
+                continue
         if j < len(phrases) and phrases[j].kind == "Person" and phrases[j].sent == r.sent:
             gap = _words_between(doc, (org or r).tokens[1], phrases[j].tokens[0])
             if gap in (",", ""):
@@ -82,7 +104,7 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
                 if org is None and prev is not None and prev.kind == "Organisation" and prev.sent == r.sent \
                         and (prev.possessive or prev.tokens[1] == r.tokens[0]):
                     org = prev
-                add(phrases[j], r.role, org)
+                add(phrases[j], r.role, org, r)
     # "Vice-President Zhang welcomed ..." after "ZHANG Wei, Vice-President of CAGIS": the same post
     placed = {(id(m.person), m.role.lower()) for m in out if m.role and m.organisation is not None}
     return [m for m in out if m.organisation is not None or not m.role or (id(m.person), m.role.lower()) not in placed]
