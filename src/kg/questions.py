@@ -37,8 +37,10 @@ import pyoxigraph as ox
 
 __all__ = ["Param", "Question", "load_questions", "parse_question", "bindings_for", "ask", "QUERIES_DIR"]
 
-# src/kg/questions.py -> repository root / queries
-QUERIES_DIR = Path(__file__).resolve().parents[2] / "queries"
+# The repository's queries/ (src/kg/questions.py -> root), else the copy an installed wheel carries
+# (src/kg/data/queries is a link to it in the source tree; building a wheel copies the files).
+QUERIES_DIR = next((d for d in (Path(__file__).resolve().parents[2] / "queries", Path(__file__).parent / "data" / "queries")
+                    if d.is_dir()), Path(__file__).resolve().parents[2] / "queries")
 PARAM_TYPES = ("iri", "literal", "string")
 _FIELD = re.compile(r"^#\s*([A-Za-z]+)\s*:\s?(.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z_0-9]*)\s*\((?P<spec>[^)]*)\)\s*(?:[-\u2013\u2014:]\s*(?P<meaning>.*))?$")
