@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from support import replicate_articles  # noqa: E402  (the corpus the ingest tests use too)
+
 ARTICLES = ROOT / "data" / "articles"
 MULTI = {".jsonl", ".xml", ".rss", ".atom", ".feed"}  # files holding several articles
 STAGES = ("read", "load", "nlp", "rules", "mapping", "validation", "store")
@@ -37,20 +39,7 @@ STAGES = ("read", "load", "nlp", "rules", "mapping", "validation", "store")
 
 def make_corpus(dest: Path, n: int) -> Path:
     files = sorted(p for p in ARTICLES.iterdir() if p.name[:2].isdigit() and p.suffix.lower() not in MULTI)
-    dest.mkdir(parents=True, exist_ok=True)
-    made, k = 0, 0
-    while made < n:
-        for src in files:
-            if made >= n:
-                break
-            text = src.read_text(encoding="utf-8")
-            text = re.sub(r"(https?://)", rf"\1c{k}.", text)
-            mid = text.find(". ", len(text) // 2)
-            if mid > 0:
-                text = f"{text[:mid + 2]}The archive reference is {k}. {text[mid + 2:]}"
-            (dest / f"c{k:04d}_{src.name}").write_text(text, encoding="utf-8")
-            made += 1
-        k += 1
+    replicate_articles(files, dest, n)
     return dest
 
 

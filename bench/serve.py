@@ -55,6 +55,9 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from support import stop  # noqa: E402  (servers stop as in the tests)
+
 ARTICLES = ROOT / "data" / "articles"
 BIN = Path(sys.executable).parent
 DESCRIBE_RQ = ROOT / "src" / "kg" / "web" / "queries" / "describe.rq"
@@ -102,15 +105,6 @@ def check_alive(servers) -> None:
         if proc.poll() is not None:
             tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
             raise SystemExit(f"{name} exited with status {proc.returncode} during the run; its log ends:\n{tail}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 # -- load generation ----------------------------------------------------------------------------

@@ -15,41 +15,53 @@ import pytest
 
 
 @contextlib.contextmanager
+def _server(command: list[str], probe: str, log_path: Path, name: str, timeout: float,
+            env: dict[str, str] | None = None):
+    """Run a server (its output in ``log_path``) until the block ends, once ``probe`` answers
+    (any HTTP status counts); fails, with the end of its log, if it exits or does not answer in
+    ``timeout`` seconds."""
+    from support import stop
+
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"{name} exited with status {proc.returncode}: "
+                                f"{log_path.read_text(errors='replace')[-2000:]}")
+                try:
+                    with urllib.request.urlopen(probe, timeout=2):
+                        break
+                except urllib.error.HTTPError:
+                    break  # it answers
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"{name} did not answer within {timeout:g} s")
+                    time.sleep(0.05)
+            yield
+        finally:
+            stop(proc)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
 def _oxigraph_serve(location: Path):
     """Run ``oxigraph serve`` on 127.0.0.1 (a free port, data in ``location``) until the block ends;
     yields its base URL. Skips when the server is not installed, fails if it does not answer in 15 s."""
     exe = Path(sys.executable).parent / ("oxigraph.exe" if os.name == "nt" else "oxigraph")
     if not exe.exists():
         pytest.skip(f"oxigraph server not installed ({exe})")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(location.parent / f"oxigraph-{port}.log", "wb")
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"oxigraph serve exited with status {proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1):
-                    break
-            except urllib.error.HTTPError:
-                break  # it answers
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("oxigraph serve did not answer within 15 s")
-                time.sleep(0.05)
+    with _server([str(exe), "serve", "--location", str(location / "db"), "--bind", f"127.0.0.1:{port}"],
+                 f"{url}/query?query=ASK%7B%7D", location.parent / f"oxigraph-{port}.log", "oxigraph serve", 15):
         yield url
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture
@@ -64,12 +76,6 @@ def oxigraph_server_module(tmp_path_factory):
     """Like ``oxigraph_server`` but shared by the tests of one module (one server, one dataset)."""
     with _oxigraph_serve(tmp_path_factory.mktemp("oxigraph-server-module")) as url:
         yield url
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -93,37 +99,11 @@ def kg_serve(store: Path, *, base: str | None = None, env: dict[str, str] | None
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(store.parent / f"kg-serve-{port}.log", "wb")
-    proc = subprocess.Popen(
-        [*kg_command(), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
-         "--base", base or f"{url}/id/"],
-        stdout=log, stderr=subprocess.STDOUT, env={**child_env(), **(env or {})},
-    )
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                log.flush()
-                pytest.fail(f"kg serve exited with status {proc.returncode}: "
-                            f"{(store.parent / f'kg-serve-{port}.log').read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=2):
-                    break
-            except urllib.error.HTTPError:
-                break  # it answers
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"kg serve did not answer within {timeout} s")
-                time.sleep(0.1)
+    with _server([*kg_command(), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port),
+                  "--base", base or f"{url}/id/"],
+                 f"{url}/sparql?query=ASK%7B%7D", store.parent / f"kg-serve-{port}.log", "kg serve", timeout,
+                 env={**child_env(), **(env or {})}):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")

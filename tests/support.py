@@ -1,8 +1,11 @@
-"""Helpers the end-to-end tests share: running the `kg` command, comparing stores by their quads."""
+"""Helpers the end-to-end tests (and the benchmarks in bench/) share: running the `kg` command,
+comparing stores by their quads, stopping servers, replicating the demo articles into a corpus."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -41,3 +44,36 @@ def kg_command() -> list[str]:
 def child_env() -> dict[str, str]:
     """The environment without KG_* settings, so only the options given count."""
     return {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server started for a test or a benchmark: politely (so it can stop its own
+    workers), then by force after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def replicate_articles(files: list[Path], dest: Path, n: int) -> list[Path]:
+    """``n`` article files in ``dest``: copies of ``files``, each copy with its URLs changed and one
+    sentence added in the middle of the body, so every copy is a distinct article."""
+    dest.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    k = 0
+    while len(out) < n:
+        for src in files:
+            if len(out) >= n:
+                break
+            text = src.read_text(encoding="utf-8")
+            text = re.sub(r"(https?://)", rf"\1c{k}.", text)
+            mid = text.find(". ", len(text) // 2)
+            if mid > 0:
+                text = f"{text[:mid + 2]}The archive reference is {k}. {text[mid + 2:]}"
+            p = dest / f"c{k:04d}_{src.name}"
+            p.write_text(text, encoding="utf-8")
+            out.append(p)
+        k += 1
+    return out

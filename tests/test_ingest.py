@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from support import canonical_quads, child_env, kg_command
+from support import canonical_quads, child_env, kg_command, replicate_articles
 
 from kg.config import Settings
 from kg.store import open_store
@@ -85,28 +85,6 @@ def article_graph_count(store_dir: Path | str) -> int:
         return sum(1 for g in s.graphs() if "/article/" in g.value)
     finally:
         s.close()
-
-
-def make_corpus(dest: Path, n: int) -> list[Path]:
-    """``n`` articles: copies of the demo articles, each copy with its URLs changed and one
-    sentence added in the middle of the body, so every copy is a distinct article."""
-    dest.mkdir(parents=True, exist_ok=True)
-    out: list[Path] = []
-    k = 0
-    while len(out) < n:
-        for src in ARTICLE_FILES:
-            if len(out) >= n:
-                break
-            text = src.read_text(encoding="utf-8")
-            text = re.sub(r"(https?://)", rf"\1c{k}.", text)
-            mid = text.find(". ", len(text) // 2)
-            if mid > 0:
-                text = f"{text[:mid + 2]}The archive reference is {k}. {text[mid + 2:]}"
-            p = dest / f"c{k:04d}_{src.name}"
-            p.write_text(text, encoding="utf-8")
-            out.append(p)
-        k += 1
-    return out
 
 
 def kill_group(proc: subprocess.Popen) -> None:
@@ -208,7 +186,7 @@ def test_sigkill_halfway_then_rerun_equals_clean_run(tmp_path):
     from kg.sources import read
 
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 40)  # 40 files, 45 articles: 3 batches of 16
+    replicate_articles(ARTICLE_FILES, corpus, 40)  # 40 files, 45 articles: 3 batches of 16
     total = sum(1 for item in read([corpus]) if hasattr(item, "id"))
     store = tmp_path / "store"
     proc = popen_kg("ingest", corpus, "--store", store, cwd=tmp_path)
@@ -246,7 +224,7 @@ def test_sigkill_halfway_then_rerun_equals_clean_run(tmp_path):
 
 def test_second_ingest_into_locked_store_exits_2(tmp_path):
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 32)
+    replicate_articles(ARTICLE_FILES, corpus, 32)
     store = tmp_path / "store"
     first = popen_kg("ingest", corpus, "--store", store, cwd=tmp_path)
     try:
