@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from spacy.tokens import Doc
 
@@ -159,16 +160,20 @@ def _words_between(doc: Doc, a: int, b: int) -> str:
     return " ".join(t.text for t in doc[a:b] if not LEX.is_honorific(t.text)).strip()
 
 
+def _next_in_sentence(phrases: list[Phrase], first: str, second: str) -> Iterator[tuple[Phrase, Phrase]]:
+    """Each phrase of kind ``first`` followed, in the same sentence, by one of kind ``second``."""
+    for a, b in zip(phrases, phrases[1:]):
+        if a.kind == first and b.kind == second and a.sent == b.sent:
+            yield a, b
+
+
 LED_BY = {"headed": "Head", "led": "Head", "chaired": "Chair", "directed": "Director", "coordinated": "Coordinator"}
 
 
 def _lowercase_posts(doc: Doc, phrases: list[Phrase]):
     """"the director of Y, X," and "Y, headed by X": posts written without capitals."""
     text = doc.text  # spaCy joins the tokens anew on every access
-    for i, q in enumerate(phrases[:-1]):
-        nxt = phrases[i + 1]
-        if q.kind != "Organisation" or nxt.kind != "Person" or nxt.sent != q.sent:
-            continue
+    for q, nxt in _next_in_sentence(phrases, "Organisation", "Person"):
         gap = text[q.end:nxt.start]
         # "the director of the KAIST Graduate School of AI, Kim Min-jun,"
         if gap.strip() in (",", ""):
@@ -200,10 +205,7 @@ HEAD_ROLE = {"heads": "Head", "leads": "Head", "directs": "Director", "chairs": 
 def _person_first_posts(doc: Doc, phrases: list[Phrase]):
     """"X, who heads the Y Unit" and "X (Y University)"."""
     text = doc.text  # spaCy joins the tokens anew on every access
-    for i, p in enumerate(phrases[:-1]):
-        q = phrases[i + 1]
-        if p.kind != "Person" or q.kind != "Organisation" or q.sent != p.sent:
-            continue
+    for p, q in _next_in_sentence(phrases, "Person", "Organisation"):
         gap = text[p.end:q.start]
         m = HEADS.fullmatch(gap)
         if m:

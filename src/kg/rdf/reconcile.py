@@ -159,8 +159,9 @@ class StoreResolver:
             for entity, rule, why, matched in decisions:
                 if entity not in explained:
                     out += resolution_triples(graph, entity, rule, why, matched, merged=[])
-        merges += self._orphan_units(out, graph)
-        self._learn(out)
+        entities = _entities(out)  # the article's people and organisations under their final IRIs
+        merges += self._orphan_units(*entities)
+        self._learn(*entities)
         return out, merges
 
     def _merge_records(self, graph: str, typed: set[str]) -> list[ox.Triple]:
@@ -189,10 +190,9 @@ class StoreResolver:
                 for p in sorted(people))}
         return candidates.pop() if len(candidates) == 1 else None
 
-    def _orphan_units(self, triples: list[ox.Triple], graph: str | None) -> list[Merge]:
+    def _orphan_units(self, kinds: dict[str, str], labelled: dict[str, list], parents: dict[str, str]) -> list[Merge]:
         """Stored parentless nodes named like a unit of this article, whose own articles name
         that unit's parent: the same unit, first written without its parent."""
-        kinds, labelled, parents = _entities(triples)
         out = []
 
         def named_with(bare: str, parent: str) -> bool:
@@ -219,12 +219,10 @@ class StoreResolver:
     def merge(self, merge: Merge) -> list[str]:
         """Fold a stored node into another: rewrite every graph that mentions it (each graph
         replaced atomically), recording the decision there. Returns the graphs rewritten."""
-        old, new = ox.NamedNode(merge.old), ox.NamedNode(merge.new)
         if merge.old == merge.new or merge.old not in self.names:
             return []
-        graphs = [row["g"] for row in self.store.query(_rq("graphs-mentioning"), {"node": old})]
-        new_label = self.preferred.get(merge.new)
-        if new_label is None and merge.old in self.preferred:
+        graphs = [row["g"] for row in self.store.query(_rq("graphs-mentioning"), {"node": ox.NamedNode(merge.old)})]
+        if merge.new not in self.preferred and merge.old in self.preferred:
             self.preferred[merge.new] = self.preferred[merge.old]
         for g in graphs:
             triples = list(self.store.query(_rq("graph-triples"), {"g": g}))
@@ -303,8 +301,8 @@ class StoreResolver:
     def _key(self, term) -> str:
         return term.value[len(self.base):] if term.value.startswith(self.base) else term.value
 
-    def _learn(self, triples: list[ox.Triple]) -> None:
-        kinds, names, parents = _entities(triples)
+    def _learn(self, kinds: dict[str, str], names: dict[str, list], parents: dict[str, str]) -> None:
+        """Add a stored article's people and organisations to the index."""
         for iri, kind in kinds.items():
             self.parent.setdefault(iri, parents.get(iri))
             self.kind.setdefault(iri, kind)
