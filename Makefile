@@ -31,11 +31,13 @@ check-java:
 
 # The virtualenv, installed from the lock (exact versions, hashes checked), then the project
 # itself in editable mode.  Redone only when requirements.lock or pyproject.toml change.
+# --no-deps: the lock is complete, and pip before 23.3 (Python 3.11's bundled one) otherwise
+# resolves a dependency's extra ("lxml[html_clean]" of justext) to an unpinned newer version.
 venv: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml | check-python
 	@[ -x $(BIN)/python ] || { echo "$(PYTHON) -m venv $(VENV)"; $(PYTHON) -m venv $(VENV); }
-	$(BIN)/pip install --require-hashes -r requirements.lock
+	$(BIN)/pip install --require-hashes --no-deps -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 

@@ -16,6 +16,8 @@ import pytest
 
 from kg.article import Article
 from kg.extract import agreements, dates, entities, names, pipeline
+from kg import naming
+from kg.resolve import audit as resolve_audit, keys as resolve_keys
 from kg.extract.pipeline import extract
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +40,7 @@ def post_set(ex):
     return {(m.person.name, m.role, m.organisation.name if m.organisation else None) for m in ex.memberships}
 
 
-@pytest.mark.parametrize("module", [names, dates, entities, agreements, pipeline])
+@pytest.mark.parametrize("module", [names, dates, entities, agreements, pipeline, naming, resolve_keys, resolve_audit])
 def test_docstring_examples_run(module):
     assert doctest.testmod(module).failed == 0
 

@@ -198,7 +198,7 @@ def ingest(paths: Iterable[str | Path], store: Store, settings: Settings | None 
     from .rdf import to_oxigraph
     from .sources import read
 
-    from .rdf.reconcile import StoreResolver
+    from .resolve import StoreResolver
 
     settings = settings or Settings.load()
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)

@@ -9,30 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-import unicodedata
 from dataclasses import dataclass, field
 
 from ..article import Entity, Span
+from ..naming import norm
 from .names import LEX, Phrase, is_acronym
 
 ACRONYM_DEF = re.compile(r"\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?[\"“']?(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,15})[\"”']?\s*\)")
 
 
-def norm(text: str) -> str:
-    """Case-, accent- and punctuation-free form of a name, without a leading "the".
-
-    >>> norm("the UNESCO’s  Division")
-    'unesco division'
-    """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"['’]s\b", "", text)
-    text = re.sub(r"\([^)]*\)", " ", text)  # "(DRR)" inside a name is an aside
-    text = re.sub(r"[^\w\s]", " ", text)
-    words = text.split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
 
 
 def initials_fit(acronym: str, name: str) -> bool:

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from spacy.tokens import Doc
 
 from ..article import Entity, Membership, Span
-from .entities import ArticleEntities, norm
+from ..naming import norm
+from .entities import ArticleEntities
 from .names import LEX, Phrase, is_role_word
 
 STOP = {",", ";", ":", "(", ")", ".", "and", "who", "which", "while", "as", "said", "says"}

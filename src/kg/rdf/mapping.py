@@ -15,7 +15,6 @@ character offsets into the article text (kept as ``nif:isString`` on the article
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 import pyoxigraph as ox
@@ -23,7 +22,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..article import Agreement, Entity, Event, Extraction, Span
-from ..resolve import slug
+from ..naming import entity_hash, slug
+from ..resolve import resolution_triples
 
 KG = Namespace("https://w3id.org/coopkg/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -36,9 +36,6 @@ def article_iri(base: str, article_id: str) -> URIRef:
     return URIRef(f"{base}article/{article_id}")
 
 
-def entity_hash(*parts: object) -> str:
-    """The hash that names posts and agreements after what they link (see docs/rdf-mapping.md)."""
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
 def _date(value: date | str) -> Literal:
@@ -170,28 +167,6 @@ class _Mapper:
             self.evidence(node, span)
 
 
-def resolution_iri(article: str, entity: str, rule: str) -> str:
-    """One record per entity and rule in an article's graph."""
-    return f"{article}#resolution-{entity_hash(entity, rule)}"
-
-
-def resolution_triples(article: str, entity: str, rule: str, why: str, names: list[str],
-                       merged: list[str] = ()) -> list[ox.Triple]:
-    """The audit record of one resolution decision (a ``kg:Resolution``), kept in ``article``'s graph.
-
-    >>> ts = resolution_triples("http://x/article/a", "http://x/org/iceki", "acronym",
-    ...                         "acronym ICEKI introduced for ...", ["ICEKI", "International Centre ..."])
-    >>> sorted({t.predicate.value.rsplit("#", 1)[-1] for t in ts})
-    ['comment', 'mergedName', 'resolvedEntity', 'rule', 'type']
-    """
-    node = ox.NamedNode(resolution_iri(article, entity, rule))
-    out = [ox.Triple(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(KG.Resolution))),
-           ox.Triple(node, ox.NamedNode(str(KG.resolvedEntity)), ox.NamedNode(entity)),
-           ox.Triple(node, ox.NamedNode(str(KG.rule)), ox.Literal(rule)),
-           ox.Triple(node, ox.NamedNode(str(RDFS.comment)), ox.Literal(why))]
-    out += [ox.Triple(node, ox.NamedNode(str(KG.mergedName)), ox.Literal(n)) for n in names]
-    out += [ox.Triple(node, ox.NamedNode(str(KG.mergedIri)), ox.NamedNode(m)) for m in merged]
-    return out
 
 
 def to_graph(ex: Extraction, base: str) -> Graph:

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..extract.entities import norm
-from .mapping import entity_hash, resolution_iri, resolution_triples
+from ..naming import entity_hash, norm
+from .audit import resolution_iri, resolution_triples
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
