@@ -175,3 +175,33 @@ def test_of_two_units_named_alike_the_one_where_the_person_holds_the_post_is_cho
         "<http://www.w3.org/ns/org#organization> ?o } }", {"p": ox.NamedNode(kari)}))
     assert len({r["o"].value for r in rows}) == 1 and len({r["g"].value for r in rows}) == 2
     store.close()
+
+
+# One person written with a middle name in one source and without it in another.
+VARIANT_FIRST = """Lakeside University names a new dean
+
+On 2 February 2024 Lakeside University appointed Dr. Amara Nkechi Obi as Dean of the Faculty of Engineering. Amara Nkechi Obi, Dean of the Faculty of Engineering of Lakeside University, said she would open the faculty to regional partners. """
+VARIANT_SECOND = """Engineering faculty signs exchange agreement
+
+On 9 May 2024 the Faculty of Engineering of Lakeside University hosted a workshop on water treatment in Kisumu. Amara Obi, Dean of the Faculty of Engineering of Lakeside University, opened the workshop. """
+NAMESAKE = """Hydrology institute opens a field station
+
+On 3 June 2024 the Delta Hydrology Institute opened a field station in Mopti. Amara Obi, Head of Field Operations at the Delta Hydrology Institute, led the opening. """
+
+
+@pytest.mark.parametrize("order", [(VARIANT_FIRST, VARIANT_SECOND), (VARIANT_SECOND, VARIANT_FIRST)])
+def test_a_person_named_with_fewer_or_more_names_meets_on_one_node_with_evidence(tmp_path, order):
+    store = _ingest_in_order(tmp_path, *order)
+    nodes = _nodes_named(store, "Amara Nkechi Obi", "Person") | _nodes_named(store, "Amara Obi", "Person")
+    assert len(nodes) == 1
+    rows = list(store.query(
+        "SELECT ?why WHERE { ?r <https://w3id.org/coopkg/ontology#rule> 'store-person-variant' ; "
+        "<http://www.w3.org/2000/01/rdf-schema#comment> ?why }"))
+    assert len(rows) == 1 and "a post at Lakeside University" in rows[0]["why"].value
+    store.close()
+
+
+def test_a_shorter_name_without_a_common_post_stays_apart(tmp_path):
+    store = _ingest_in_order(tmp_path, VARIANT_FIRST, NAMESAKE)
+    assert len(_nodes_named(store, "Amara Nkechi Obi", "Person") | _nodes_named(store, "Amara Obi", "Person")) == 2
+    store.close()

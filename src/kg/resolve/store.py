@@ -28,6 +28,7 @@ too) and kept up to date as graphs are stored.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import combinations
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +85,7 @@ class StoreResolver:
         self.by_name: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)  # (kind, key, parent) -> IRIs
         self.units: dict[str, set[str]] = defaultdict(set)  # a unit's name key -> units (with a parent) so named
         self.names: dict[str, set[str]] = defaultdict(set)  # IRI -> its names
+        self.person_words: dict[str, set[str]] = defaultdict(set)  # a word of a person's name -> people so named
         self.kind: dict[str, str] = {}
         self.preferred: dict[str, str] = {}
         self.parent: dict[str, str | None] = {}
@@ -103,6 +105,9 @@ class StoreResolver:
 
     def _add(self, kind: str, iri: str, name: str) -> None:
         self.names[iri].add(name)
+        if kind == "person":
+            for word in norm(name).split():
+                self.person_words[word].add(iri)
         parent = self.parent.get(iri)
         for key in _keys(kind, name):
             self.by_name[(kind, key, parent)].add(iri)
@@ -148,6 +153,13 @@ class StoreResolver:
                 if not any(d[0] == target for d in decisions):
                     decisions.append((target, "store-name", f"named {'; '.join(names.get(iri, []))}, as {target} is in earlier articles",
                                       names.get(iri, [])))
+        # a person left unmatched may be a stored person written with more or fewer names, when the
+        # posts give evidence ("Amina Otieno" / "Amina Wanjiru Otieno", both at the same university)
+        for iri in sorted(i for i in kinds if kinds[i] == "person" and i not in rename and i not in self.preferred):
+            found = self._person_variant(iri, names.get(iri, []), triples, rename)
+            if found is not None:
+                rename[iri], why = found
+                decisions.append((rename[iri], "store-person-variant", why, names.get(iri, [])))
         # every node the store knew keeps its stored preferred label (one per node across sources)
         relabel = {iri for iri in kinds if iri in self.preferred} | set(rename.values())
         out = self._rewrite(triples, rename, relabel)
@@ -189,6 +201,57 @@ class StoreResolver:
                 self.store.query(_rq("holds-post-at"), {"person": ox.NamedNode(p), "unit": ox.NamedNode(u)})
                 for p in sorted(people))}
         return candidates.pop() if len(candidates) == 1 else None
+
+    def _person_variant(self, iri: str, names: list[str], triples: list[ox.Triple],
+                        rename: dict[str, str]) -> tuple[str, str] | None:
+        """The one stored person whose name has this one's words and more, or fewer (two at least in
+        common), and who holds a post in the same organisation or under the same role; with why."""
+        words = {frozenset(norm(n).split()) for n in names}
+        candidates: set[str] = set()
+        for ws in words:
+            if len(ws) < 2:
+                continue
+            # stored names with more words: every word of this name is among theirs
+            holders = [self.person_words.get(w, set()) for w in ws]
+            candidates |= set.intersection(*holders) if holders else set()
+            # stored names with fewer words (two or more) that are all in this name
+            for size in range(2, len(ws)):
+                for sub in combinations(sorted(ws), size):
+                    candidates |= self.by_name.get(("person", " ".join(sub), None), set())
+        candidates.discard(iri)
+        if not candidates:
+            return None
+        orgs, roles = self._article_posts(iri, triples, rename)
+        fits = []
+        for c in sorted(candidates):
+            for row in self.store.query(_rq("person-posts"), {"person": ox.NamedNode(c)}):
+                stored_orgs = {row[k].value for k in ("org", "parent") if row[k] is not None}
+                role = row["role"].value.lower() if row["role"] is not None else None
+                shared = sorted(stored_orgs & orgs)
+                if shared or (role and role in roles):
+                    fits.append((c, f"a post at {self.preferred.get(shared[0], shared[0])}" if shared else f"the role {role}"))
+                    break
+        if len(fits) != 1:
+            return None
+        target, evidence = fits[0]
+        return target, (f"{'; '.join(names)} and {self.preferred.get(target, target)} share their names' words "
+                        f"and both hold {evidence}")
+
+    @staticmethod
+    def _article_posts(iri: str, triples: list[ox.Triple], rename: dict[str, str]) -> tuple[set[str], set[str]]:
+        """The organisations (and their parents, under their final IRIs) and role names of a
+        person's posts in an article's triples."""
+        posts = {t.subject for t in triples if t.predicate == MEMBER and t.object.value == iri}
+        parents = {t.subject.value: t.object.value for t in triples if t.predicate == SUB_ORG}
+        role_nodes = {t.object for t in triples if t.subject in posts and t.predicate == ROLE_P}
+        roles = {t.object.value.lower() for t in triples if t.subject in role_nodes and t.predicate == LABEL}
+        orgs = set()
+        for t in triples:
+            if t.subject in posts and t.predicate == ORGANIZATION:
+                for o in (t.object.value, parents.get(t.object.value)):
+                    if o is not None:
+                        orgs.add(rename.get(o, o))
+        return orgs, roles
 
     def _orphan_units(self, kinds: dict[str, str], labelled: dict[str, list], parents: dict[str, str]) -> list[Merge]:
         """Stored parentless nodes named like a unit of this article, whose own articles name
@@ -236,6 +299,8 @@ class StoreResolver:
             for key in _keys(kind, name):
                 for index in (self.by_name[(kind, key, self.parent.get(merge.old))], self.units.get(key, set())):
                     index.discard(merge.old)
+            for word in norm(name).split():
+                self.person_words.get(word, set()).discard(merge.old)
             self._add(kind, merge.new, name)
         self.preferred.pop(merge.old, None)
         self.kind.setdefault(merge.new, kind)
