@@ -243,6 +243,19 @@ def test_clean_page_keeps_middle_subheadings():
     assert page.body.endswith("The institute opens in May.")
 
 
+def test_telegraphic_english_is_english_and_other_languages_are_not():
+    note = ("PRESS NOTE | 3 Mar 2025\nMoU inked: 1 Mar 2025, Senate Hall, Tromsø.\n"
+            "- Parties: Arctic Ocean Institute (AOI) and Nordland Polytechnic University.\n"
+            "- Signatories: Dr. K. Lind, Director of AOI; Prof. Ola Berg, Rector of the university.\n"
+            "- Scope: joint research on sea ice, student exchange, shared test tank. Validity: 5 years.\n"
+            "Visit: 28 Feb - 2 Mar. Delegation led by the Rector. Lab visit, workshop with 40 participants.")
+    assert check_english(note) is None
+    spanish = ("Firma: 1 mar 2025, Sala del Senado, Lima. Partes: Instituto del Mar y Universidad "
+               "Nacional. Firmantes: Dr. K. Lind, directora; Prof. Ola Berg, rector. Alcance: "
+               "investigación conjunta con los estudiantes para la cooperación entre las partes.")
+    assert "Spanish" in check_english(spanish)
+
+
 def test_english_check():
     assert check_english(ENGLISH) is None
     assert check_english("中国科学院与联合国教科文组织签署合作协议，双方将在气候研究领域开展合作。") is not None

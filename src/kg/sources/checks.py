@@ -17,6 +17,10 @@ MIN_WORDS = 20
 MIN_ENGLISH_SHARE = 0.15
 """English news prose has 30-45% function words; German, French, Spanish score under 10%."""
 
+MIN_TELEGRAPHIC_SHARE = 0.05
+"""Telegraphic English (press notes in bullet points: "MoU inked: 5 Feb, Senate Hall") has 8-15%:
+accepted when no other language's function words outnumber the English ones."""
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 # Frequent English function words: present in any English prose, rare in other languages.
@@ -27,6 +31,18 @@ ENGLISH_FUNCTION_WORDS = frozenset(
     them then there these they this those through to under up was we were what when where
     which while who will with would you""".split()
 )
+
+# The function words of the languages most often met instead of English, to tell telegraphic
+# English from them. Words that are also English ("die", "a", "on") or that occur in names quoted
+# in English news ("de", "la", "van") are left out.
+OTHER_FUNCTION_WORDS = {
+    "German": frozenset("der das und den dem des ein eine einer mit von zu auf ist sich nicht auch am im zur zum über wird haben".split()),
+    "French": frozenset("les des une est dans pour par sur avec qui ont sont aux du ce cette au été".split()),
+    "Spanish": frozenset("los las del una por para con que es su sus al fue entre este esta".split()),
+    "Portuguese": frozenset("os uma para com que não das dos pela pelo foi ao entre este esta".split()),
+    "Italian": frozenset("il gli della delle degli dei una per con che non sono nel nella alla".split()),
+    "Dutch": frozenset("het een en voor met zijn niet ook bij naar werd heeft wordt deze".split()),
+}
 
 
 def normalise_newlines(text: str) -> str:
@@ -77,9 +93,14 @@ def check_english(text: str) -> str | None:
         return f"no English content (only {ascii_share:.0%} Latin letters)"
     ws = [w.lower() for w in words(text)]
     if len(ws) >= 8:
-        share = sum(w in ENGLISH_FUNCTION_WORDS for w in ws) / len(ws)
+        english = sum(w in ENGLISH_FUNCTION_WORDS for w in ws)
+        share = english / len(ws)
         if share < MIN_ENGLISH_SHARE:
-            return f"no English content ({share:.0%} English function words)"
+            other, n = max(((lang, sum(w in fw for w in ws)) for lang, fw in OTHER_FUNCTION_WORDS.items()),
+                           key=lambda x: x[1])
+            if share < MIN_TELEGRAPHIC_SHARE or n >= english:
+                why = f", more {other} ones" if n >= english and n else ""
+                return f"no English content ({share:.0%} English function words{why})"
     return None
 
 
