@@ -12,6 +12,7 @@ from kg.article import Article, ReadError
 from kg.sources import read
 from kg.sources.checks import check_english
 from kg.sources.page import clean_page
+from kg.sources.text import read_text
 
 FIX = ROOT / "tests" / "fixtures" / "sources"
 FORMATS = FIX / "formats"
@@ -231,6 +232,25 @@ def test_page_copy_heuristic(name, title, published, starts, ends, absent):
     for s in absent:
         assert s not in a.text
     assert a.text in (PAGES / name).read_text()
+
+
+def test_a_date_in_the_page_chrome_is_not_the_articles_date():
+    header = ("Northern Lakes University\nMonday, 9 December 2024\nHome | About | Research | News\n"
+              "Home » News\n\nLakes university signs a research agreement with a fisheries institute\n\n")
+    prose = ("The Northern Lakes University signed a research agreement with the Inland Fisheries "
+             "Institute on 3 December 2024 in the university's senate hall.\n")
+    labelled = clean_page(header + "Posted by: Press Office | 04 December 2024 | Views: 310\n\n" + prose)
+    assert labelled.published == date(2024, 12, 4)
+    bare = clean_page(header + "4 December 2024\n\n" + prose)
+    assert bare.published == date(2024, 12, 4)
+
+
+def test_dotted_dates_are_day_first_and_datelines_may_end_in_a_colon():
+    menu = "Institute of Soil Physics\nHome | About | Institutes | Press Centre | Contact Us | Search...\n\n"
+    prose = "The institute hosted a delegation of the Andean Soil Network on 7 June 2023 in its main building.\n"
+    assert clean_page(menu + "12.06.2023\n\nSoil institute hosts Andean delegation\n\n" + prose).published == date(2023, 6, 12)
+    [a] = read_text("Soil institute hosts delegation\n\nPuno, 9 January 2024: " + prose * 2, "x.txt")
+    assert a.published == date(2024, 1, 9)
 
 
 def test_clean_page_keeps_middle_subheadings():

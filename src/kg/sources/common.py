@@ -20,6 +20,7 @@ _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 DATE_IN_TEXT = re.compile(
     rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}"
     rf"|\d{{4}}/\d{{1,2}}/\d{{1,2}}"
+    rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}"
     rf"|\d{{1,2}}\s+{_MONTHS}\s*,?\s+\d{{4}}"
     rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\b",
     re.IGNORECASE,
@@ -54,7 +55,16 @@ def parse_date(value: object) -> date | None:
 def find_date(line: str) -> date | None:
     """A date written somewhere in a short line ("Published: 20 Sep 2018 | Beijing")."""
     m = DATE_IN_TEXT.search(line)
-    return parse_date(m.group(0)) if m else None
+    if m is None:
+        return None
+    dotted = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", m.group(0))
+    if dotted:  # "12.06.2023" is day first wherever it is written so
+        day, month, year = map(int, dotted.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    return parse_date(m.group(0))
 
 
 def clean_str(value: object) -> str | None:
@@ -73,8 +83,8 @@ def fallback_title(body: str) -> str | None:
     return title or None
 
 
-# "PARIS, 14 March 2023 —" / "Nairobi, Kenya, 3 May 2022 -": a press release's dateline.
-DATELINE = re.compile(r"^[A-Z][^,\n]{1,40},\s*(?P<date>[^—–\n]{4,60}?)\s*(?:—|–|--|\s-)\s")
+# "PARIS, 14 March 2023 —" / "Nairobi, Kenya, 3 May 2022 -" / "Gopalpur, 9 January 2024:": a dateline.
+DATELINE = re.compile(r"^[A-Z][^,\n]{1,40},\s*(?P<date>[^—–\n]{4,60}?)\s*(?:—|–|--|\s-|[.:])\s")
 
 
 def dateline_date(body: str) -> date | None:

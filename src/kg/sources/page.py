@@ -8,8 +8,9 @@ The rule is general, not tied to one site's wording:
 * everything before the first prose line is navigation, except the headline: the nearest
   title-like line (>= 3 words, no final period, no breadcrumb separators) among the few
   non-blank lines just before the first prose line (date and byline lines are skipped);
-* a header line before the body that is a bare date or a labelled one ("Published: ...")
-  gives the published date;
+* a header line before the body that is a labelled date ("Published: ...") gives the
+  published date, else the bare date line nearest the body (one at the top of the page is the
+  site's clock);
 * a prose-like line cut off from the rest by a block of short lines (>= 3, or >= 2 with a
   title-like one at the top) is a banner or a site blurb, not body;
 * the body runs from the first prose line to the last one, extended over following lines
@@ -34,6 +35,9 @@ _BOILERPLATE = re.compile(
     r"sign up|log ?in|subscribe|newsletter|javascript|share this|follow us",
     re.IGNORECASE,
 )
+_SEPARATORS = {"|", "•", "·", "-", "–", "—", "»"}
+_DAY_RANGE = re.compile(r"\b\d{1,2}\s*[–—]\s*\d{1,2}\b")
+_MENU_SEPARATOR = re.compile(r"\s[|»›]\s")
 _BREADCRUMB = re.compile(r"\s[|>»›/]\s|\s-\s.*\s-\s")
 _BYLINE = re.compile(r"^(?:by|source|author|editor|posted|published|updated|date)\b[:\s]", re.I)
 _DATE_LABEL = re.compile(r"\b(?:published|posted|date|updated|release[sd]?|time)\b", re.I)
@@ -54,6 +58,9 @@ def is_prose(line: str) -> bool:
     if not s or not _SENTENCE_END.search(s):
         return False
     if len(s) < 60 and len(s.split()) < 8:
+        return False
+    # a menu ("Home | About | ... | Contact Us  Search...") ends in dots but is no sentence
+    if len(_MENU_SEPARATOR.findall(s)) >= 3:
         return False
     return not _BOILERPLATE.search(s)
 
@@ -96,15 +103,23 @@ def _find_headline(lines: list[str], first: int) -> str | None:
 
 
 def _find_published(lines: list[str], first: int) -> date | None:
-    """A date line in the page header: "Published: 2021-06-14  Source: ..." or a bare date."""
+    """A date line in the page header: "Published: 2021-06-14  Source: ..." or a bare date.
+
+    A labelled date ("Posted on", "Published") wins over a bare one; of bare dates, the one
+    nearest the body: a date at the top of the page, above the menu and the headline, is the
+    site's clock ("Thursday, 21 March 2024"), not the article's.
+    """
+    labelled, bare = [], []
     for line in lines[:first]:
         s = line.strip()
         if not s or len(s) > 120:
             continue
         when = find_date(s)
-        if when and (_DATE_LABEL.search(s) or len(s.split()) <= 5):
-            return when
-    return None
+        if when and _DATE_LABEL.search(s):
+            labelled.append(when)
+        elif when and len([w for w in s.split() if w not in _SEPARATORS]) <= 5 and not _DAY_RANGE.search(s):
+            bare.append(when)  # "PRESS NOTE | 07 Feb 2025"; not "Valencia, 12–14 October": an event's days
+    return labelled[0] if labelled else (bare[-1] if bare else None)
 
 
 def _gap(lines: list[str], a: int, b: int) -> list[str]:
