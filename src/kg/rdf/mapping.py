@@ -152,9 +152,9 @@ class _Mapper:
         for span in ev.evidence:
             self.evidence(node, span)
 
-    def agreement(self, ag: Agreement) -> None:
+    def agreement(self, ag: Agreement, earlier: str = "") -> None:
         parties = sorted(p.key or p.name for p in ag.parties)
-        node = self.iri("agreement/" + entity_hash(ag.type, *parties))
+        node = self.iri("agreement/" + entity_hash(ag.type, *parties) + (f"/{earlier}" if earlier else ""))
         g = self.g
         g.add((node, RDF.type, KG[ag.type]))
         self.label(node, ag.label, "en")
@@ -178,13 +178,37 @@ def to_graph(ex: Extraction, base: str) -> Graph:
     nodes = {id(ev): m.iri(f"event/{ex.article.id}-{n}") for n, ev in enumerate(ex.events, 1)}
     for n, ev in enumerate(ex.events, 1):
         m.event(ev, n, nodes)
-    for ag in ex.agreements:
-        m.agreement(ag)
+    for ag, earlier in _earlier_agreements(ex.agreements):
+        m.agreement(ag, earlier)
     # people and organisations named but in no fact are still worth knowing
     for e in ex.entities:
         if e.kind in ("Person", "Organisation"):
             m.entity(e)
     return m.g
+
+
+LAPSED = {"Expired"}
+
+
+def _earlier_agreements(agreements: list[Agreement]) -> list[tuple[Agreement, str]]:
+    """Each agreement with the suffix that tells it from a current one of the same type and parties.
+
+    An article may name two agreements of one kind between the same parties: "the new agreement
+    replaces the first accord the two academies signed in 1994". The current one (not lapsed, the
+    latest) keeps the IRI every source gives it; an earlier one is named after it plus its date.
+    """
+    groups: dict[tuple, list[Agreement]] = {}
+    for ag in agreements:
+        groups.setdefault((ag.type, frozenset(id(p) for p in ag.parties)), []).append(ag)
+    out = []
+    for ag in agreements:
+        group = groups[(ag.type, frozenset(id(p) for p in ag.parties))]
+        current = max(group, key=lambda a: (a.status not in LAPSED, str(a.date or "9999"), -group.index(a)))
+        if ag is current:
+            out.append((ag, ""))
+        else:
+            out.append((ag, str(ag.date) if ag.date else f"earlier-{group.index(ag) + 1}"))
+    return out
 
 
 def to_oxigraph(g: Graph) -> list[ox.Triple]:

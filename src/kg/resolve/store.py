@@ -355,7 +355,8 @@ class StoreResolver:
             elif s.startswith(self.base + "agreement/"):
                 atype = next((t[len(KG):] for t in types if t.startswith(KG)), "Agreement")
                 parties = sorted(key(t.object) for t in ts if t.predicate == PARTY)
-                rename[s] = self.base + "agreement/" + entity_hash(atype, *parties)
+                earlier = s[len(self.base + "agreement/"):].partition("/")[2]  # an earlier agreement's date
+                rename[s] = self.base + "agreement/" + entity_hash(atype, *parties) + (f"/{earlier}" if earlier else "")
             elif "#resolution-" in s:
                 entity = next((t.object.value for t in ts if t.predicate == RESOLVED), "")
                 rule = next((t.object.value for t in ts if t.predicate == RULE), "")
