@@ -253,6 +253,17 @@ def test_dotted_dates_are_day_first_and_datelines_may_end_in_a_colon():
     assert a.published == date(2024, 1, 9)
 
 
+def test_a_digest_of_items_under_section_headings_keeps_every_item():
+    item = ("The institute hosted a regional workshop on seed conservation for curators from five national "
+            "genebanks, with sessions on germination testing, moisture equilibrium and the safety duplication "
+            "of collections, and a visit to its new seed laboratory on the last day of the course. ")
+    page = ("SEED NETWORK BULLETIN\nNo. 12 – Second Quarter 2022\n\nTRAINING\n\nCurators trained in Arusha\n\n"
+            + item + "\n\nVISITS\n\nDelegation at the genebank\n\n" + item.replace("workshop", "visit")
+            + "\n\nAGREEMENTS\n\nBoards sign a memorandum\n\n" + item.replace("workshop", "signing") + "\n")
+    body = clean_page(page).body
+    assert "regional workshop" in body and "regional visit" in body and "regional signing" in body
+
+
 def test_clean_page_keeps_middle_subheadings():
     page = clean_page(
         "Menu\nNews\nTwo academies open a joint institute\n\n" + ENGLISH + "\n\nBackground\n\n"

@@ -44,6 +44,7 @@ _DATE_LABEL = re.compile(r"\b(?:published|posted|date|updated|release[sd]?|time)
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 TITLE_LOOKBACK = 3
 ISOLATING_LINES = 3
+BANNER_MAX = 200  # a banner is a line; a paragraph longer than this is an item of a digest, with its own headings
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _gap(lines: list[str], a: int, b: int) -> list[str]:
 def _body_prose(lines: list[str], prose: list[int]) -> list[int]:
     """Drop isolated prose-like lines cut off from the body by a block of short lines: a
     welcome banner above the menu and headline, a site blurb below the related links."""
-    while len(prose) > 1:
+    while len(prose) > 1 and len(lines[prose[0]].strip()) <= BANNER_MAX:
         gap = _gap(lines, prose[0], prose[1])
         if len(gap) >= ISOLATING_LINES or (len(gap) >= 2 and any(map(is_title_like, gap))):
             prose = prose[1:]
