@@ -15,7 +15,7 @@ from ..article import Entity, Span
 from ..naming import norm
 from .names import LEX, Phrase, is_acronym
 
-ACRONYM_DEF = re.compile(r"\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?[\"“']?(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,15})[\"”']?\s*\)")
+ACRONYM_DEF = re.compile(r"\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?[\"“']?(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,15})(?:/[A-Z][A-Za-z0-9&\-]{1,15})?[\"”']?\s*\)")
 
 
 
@@ -115,6 +115,13 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
                     and text[:prev.start].rstrip().endswith("(") and text[p.end:].lstrip().startswith(")"))):
             # "Andean Polytechnic University (Universidad Politécnica Andina, APU)": other names of it
             e = out.get(prev)
+            if is_acronym(p.text) and LEX.org_head(_head_word(norm(e.name).split() or [""])) == "unit":
+                # "Ms. X (International Affairs Division, HORU)": a unit, then whose it is
+                owner = org(p.text)
+                if e.parent is None and owner is not e:
+                    e.parent = owner
+                _mention(out, p, owner)
+                continue
             for name in (p.text, p.acronym) if p.acronym and p.acronym not in non_org else (p.text,):
                 e.aliases.add(name)
                 orgs.setdefault(norm(name), e)
@@ -126,7 +133,9 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
             if p.text in non_org:
                 continue
             if p.parent and p.unit:
-                parent = org(p.parent)
+                # "the Presidium of the Academy": a bare head is the organisation so named before
+                parent = (_named_before(out, p.parent.lower(), p.start, None) if LEX.org_head(p.parent) else None) \
+                    or org(p.parent)
                 unit_key = norm(_expand(p.unit, acronyms, non_org))
                 e = orgs.get(unit_key)
                 if e is None or (e.parent is not None and e.parent is not parent):
@@ -139,6 +148,8 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
                     e.aliases.add(p.text)
                 if not LEX.org_head(p.unit):  # "Secretariat" alone names nothing
                     e.aliases.add(p.unit)
+                elif e.parent is parent:  # "Presidium of the Academy of X" is "Presidium of Academy of X"
+                    e.aliases.add(f"{p.unit} of {parent.name}")
                 # a unit written first without its parent takes the qualified name as its label
                 if len(p.text) > len(e.name) and e.parent is parent:
                     e.aliases.add(e.name)
@@ -185,10 +196,40 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
                 out.entities.append(e)
             _mention(out, p, e)
     _resolve_bare(out, bare, phrases)
+    _spelled_out(out)
     _unit_parents(out, phrases, text)
+    _main_parent(out, phrases)
     for e in out.entities:
         e.aliases.discard(e.name)
     return out
+
+
+def _spelled_out(out: ArticleEntities) -> None:
+    """An acronym and a name whose capitals are exactly its letters, both named in the article
+    with no acronym given for the name, are one organisation: "UNESCO" and, in the footer, "the
+    United Nations Educational, Scientific and Cultural Organization" (three letters at least)."""
+    orgs = [e for e in out.entities if e.kind == "Organisation"]
+    short = {e.name: e for e in orgs if is_acronym(e.name) and len(e.name) >= 3 and e.parent is None}
+    for long in orgs:
+        if long.name in short or any(is_acronym(a) for a in long.aliases) or long.parent is not None:
+            continue
+        initials = "".join(w[0] for w in re.findall(r"[\w’'-]+", long.name) if w[0].isupper())
+        acr = short.get(initials)
+        if acr is None or acr is long:
+            continue
+        # the acronym node keeps the mentions of both; the full name is its label
+        acr.aliases.add(acr.name)
+        acr.name = long.name
+        acr.aliases |= long.aliases
+        acr.mentions += long.mentions
+        for k, v in list(out.of_phrase.items()):
+            if v is long:
+                out.of_phrase[k] = acr
+        for e in out.entities:
+            if e.parent is long:
+                e.parent = acr
+        out.entities.remove(long)
+        del short[initials]
 
 
 def top_level(e: Entity) -> Entity:
@@ -251,13 +292,53 @@ def _unit_parents(out: ArticleEntities, phrases: list[Phrase], text: str) -> Non
         if e is None or e.kind != "Organisation" or e.parent is not None:
             continue
         words = norm(e.name).split()
-        if not words or LEX.org_head(words[0]) != "unit":
+        if not words:
             continue
-        # "the Department of Soil Science at SCU"
+        head = _head_word(words)
+        hosted = LEX.org_head(head) == "unit" or head in HOSTED
         nxt = phrases[i + 1] if i + 1 < len(phrases) else None
         f = out.get(nxt) if nxt is not None else None
-        if f is not None and f.kind == "Organisation" and f.parent is None and re.fullmatch(r"\s*(at|in|of)\s+(the\s+)?", text[p.end:nxt.start]):
-            e.parent = f
+        prv = phrases[i - 1] if i > 0 else None
+        g = out.get(prv) if prv is not None else None
+        # "the Centre's Partnerships Office", "the Secretariat's Data Unit": the owner named before
+        if hosted and g is not None and g.kind == "Organisation" and g is not e and prv.possessive \
+                and re.fullmatch(r"['’]s\s+", text[prv.end:p.start]) and not _under(g, e):
+            e.parent = g
+            continue
+        # "held a session of its Governing Council": the organisation the sentence is about
+        if (hosted or head in GOVERNING) and re.search(r"\b[Ii]ts\s+$", text[max(0, p.start - 10):p.start]):
+            last = next((q for q in reversed(phrases[:i]) if q.sent == p.sent and out.get(q) is not None
+                         and out.get(q).kind == "Organisation" and out.get(q).parent is None and not _under(out.get(q), e)), None)
+            owner = out.get(last) if last is not None else None
+            # "... which hosts X, and met the head of affairs at the academy and the Director of its
+            # Institute": a common noun named after the last organisation is what "its" stands for
+            nouns = [w for w in re.findall(r"\bthe\s+([a-z]+)\b", text[last.end if last else p.start:p.start]) if LEX.org_head(w)]
+            if nouns:
+                owner = _named_before(out, nouns[-1], p.start, e) or owner
+            if owner is not None:
+                e.parent = owner
+                continue
+        # "the institute's Glacier Dynamics Laboratory": the owner by its common noun
+        m = re.search(r"\bthe\s+([a-z]+)['’]s\s+$", text[max(0, p.start - 40):p.start])
+        if hosted and m and LEX.org_head(m.group(1)):
+            owner = _named_before(out, m.group(1), p.start, e)
+            if owner is not None:
+                e.parent = owner
+                continue
+        if f is not None and f.kind == "Organisation" and f is not e and not _under(f, e):
+            between = text[p.end:nxt.start]
+            # "the Genebank Unit at the Central Rift Research Centre"
+            if hosted and re.fullmatch(r"\s*(at|in|of|within)\s+(the\s+)?", between) and (f.parent is None or LEX.org_head(head) == "unit"):
+                e.parent = f
+                continue
+            # "Institute of Optics, Academy of Sciences of Moldova": a unit and its parent in apposition
+            fwords = norm(f.name).split()
+            if hosted and re.fullmatch(r"\s*,\s*(the\s+)?", between) and any(LEX.org_head(w) == "org" for w in fwords) \
+                    and len(fwords) > 1 and not (prv is not None and g is not None and g.kind == "Organisation"
+                                                 and re.fullmatch(r"\s*,\s*(the\s+)?", text[prv.end:p.start])):
+                e.parent = f
+                continue
+        if LEX.org_head(words[0]) != "unit":
             continue
         for q in reversed(phrases[:i]):
             if q.kind == "Person":  # a unit after someone else's name is not the earlier organisation's
@@ -276,6 +357,65 @@ def _unit_parents(out: ArticleEntities, phrases: list[Phrase], text: str) -> Non
             if q.kind == "Place" and q.text.split()[0] in {x.name for x in out.entities if x.kind == "Organisation"}:
                 e.parent = next(x for x in out.entities if x.kind == "Organisation" and x.name == q.text.split()[0])
                 break
+
+
+def _main_parent(out: ArticleEntities, phrases: list[Phrase]) -> None:
+    """A governing body named with no owner ("the Presidium", "the Steering Committee") in an
+    article clearly about one organisation belongs to it: named at least three times, twice as
+    often as any other."""
+    ranked = organisations_by_mentions(out, phrases)
+    if not ranked:
+        return
+    counts = Counter(top_level(out.get(p)) for p in phrases if out.get(p) is not None and out.get(p).kind == "Organisation")
+    main = ranked[0]
+    if counts[main] < 3 or (len(ranked) > 1 and counts[ranked[1]] * 2 > counts[main]):
+        return
+    for e in out.entities:
+        words = norm(e.name).split()
+        if e.kind != "Organisation" or e.parent is not None or e is main or not words:
+            continue
+        head = _head_word(words)
+        # only a plain governing body ("the Secretariat", "the Steering Committee"): a faculty, a
+        # division or a department named without its owner may be any organisation's, and a wrong
+        # parent splits the unit from its namesake in every other article
+        plain = len(words) <= 3 and not {"of", "on", "for"} & set(words)
+        if head in GOVERNING and plain:
+            e.parent = main
+
+
+GOVERNING = {"council", "board", "committee", "assembly", "senate", "presidium", "secretariat"}
+SELF_STANDING = {"committee", "board", "bureau", "council", "commission", "college", "branch", "group"}
+HOSTED = {"institute", "laboratory", "lab", "observatory", "museum", "station", "centre", "center", "farm"}
+
+
+def _head_word(words: list[str]) -> str:
+    """The head of a normalised name: the word before its first "of"/"for"/"on" ("unit" in
+    "tropical peat research unit", "institute" in "institute of optics")."""
+    for i, w in enumerate(words):
+        if w in ("of", "for", "on", "at", "in") and i > 0:
+            return words[i - 1]
+    return words[-1]
+
+
+def _under(f: Entity, e: Entity) -> bool:
+    """Is f (a candidate parent) e itself or one of e's units?"""
+    while f is not None:
+        if f is e:
+            return True
+        f = f.parent
+    return False
+
+
+def _named_before(out: ArticleEntities, noun: str, pos: int, e: Entity) -> Entity | None:
+    """The organisation last named before pos whose name has this head noun ("institute")."""
+    best, best_pos = None, -1
+    for x in out.entities:
+        if x.kind != "Organisation" or x is e or noun not in norm(x.name).split() or _under(x, e):
+            continue
+        starts = [m.start for m in x.mentions if m.start < pos]
+        if starts and max(starts) > best_pos:
+            best, best_pos = x, max(starts)
+    return best
 
 
 def _expand(name: str, acronyms: dict[str, str], non_org: set[str]) -> str:

@@ -20,8 +20,10 @@ capitalisation and the words themselves, and use spaCy's entity labels only as h
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
@@ -36,7 +38,7 @@ MONTHS = {m.lower() for m in (
 # Capitalised only because they start a sentence or a heading; never part of a name.
 NOT_NAMES = {w.lower() for w in (
     "The A An This That These Those It Its They Their He She His Her We Our You I In On At From "
-    "To For Also After Before During While When Since Upon With Without By As Under Over Going "
+    "To For About Also After Before During While When Since Upon With Without By As Under Over Going "
     "Many Some Both All Each Every Other Such There Here Later Meanwhile However Moreover Furthermore "
     "Finally Then Next Last First Second Third Today Yesterday Tomorrow Recently Earlier Together "
     "Following According Among Between Through Within Against Toward Towards Besides Despite "
@@ -45,6 +47,11 @@ NOT_NAMES = {w.lower() for w in (
 NOT_ORG_ACRONYMS = {"MP", "MEP", "OBE", "MBE", "CBE", "FRS", "AI", "IT", "ICT", "COVID", "SDG", "SDGs", "STEM", "GDP", "PhD", "MoU", "MOU", "CEO",
                     "R&D", "PPP", "USD", "EUR", "RMB", "CNY", "NGO", "NGOs", "MSc", "BSc", "OK", "TV",
                     "ID", "PDF", "URL", "AM", "PM", "II", "III", "IV", "VI", "Q&A", "VR", "AR", "IoT"}
+_CHROME = json.loads((Path(__file__).parent / "patterns" / "names_chrome.json").read_text(encoding="utf-8"))
+EDGE_WORDS = frozenset(w.lower() for w in _CHROME["edge_words"])
+NOT_ORG_ACRONYMS |= set(_CHROME["topic_acronyms"])
+LOCATED_HEADS = frozenset(w.lower() for w in json.loads(
+    (Path(__file__).parent / "patterns" / "names_heads.json").read_text(encoding="utf-8"))["located_heads"])
 # Lower-case words inside personal names ("Annelies de Waard", "Nurul Huda binti Rahman").
 PARTICLES = {"de", "van", "von", "der", "den", "da", "dos", "das", "del", "di", "du", "bin", "binti", "ibn", "al", "el",
              "la", "le", "ter", "y"}
@@ -68,7 +75,19 @@ COMMON_NAME_WORDS = {w.lower() for w in (
     "Finance Economy Economic Social Marine Ocean Earth Space Nuclear Atomic Geological Meteorological "
     "Standards Statistics Communications Information Higher Public Natural Human Resources Mining Forestry "
     "Fisheries Water Land Planning Infrastructure Security Peace Safety Welfare Medical Scientific Industrial").split()}
+# Words of subject fields and activities: a name of nothing but these is a topic ("Foreign Affairs").
+FIELD_WORDS = {"affairs", "relations", "studies", "resilience", "and", "of", "the", "for", "technical", "scientific",
+               "international", "cooperation", "co-operation", "exchange", "diplomacy", "sciences", "engineering"}
 ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-]{1,11}s?$")
+# A lower-case particle joined to a surname by a hyphen: "al-Harbi", "bin-Said", "ud-Din".
+PARTICLE_HYPHEN = re.compile(r"^(?:al|el|ad|ad-|ud|ul|ur|ibn|bin|binti|abu|de|da|di|van|von)-[A-Z]\w")
+# An initial or an abbreviated given name: "T.", "Md.", "Mohd."
+INITIAL = re.compile(r"^(?:[A-Z]\.|[A-Z][a-z]{1,3}\.)$")
+# Months that are also given names ("June Wong", "April Mensah"); read as a name only when a
+# capitalised word follows and nothing date-like comes before
+MONTH_NAMES = {"april", "may", "june", "july", "august", "jan"}  # "Jan" is a Dutch, Polish, Czech given name
+DATE_LEAD = {"in", "on", "of", "since", "until", "till", "by", "during", "from", "to", "early", "late", "mid",
+             "last", "next", "this", "each", "every", "before", "after", "between", "and", "-", "–"}
 
 
 @dataclass
@@ -97,15 +116,41 @@ def is_acronym(word: str) -> bool:
 def _cap(tok: Token) -> bool:
     """Could this token be part of a name?"""
     t = tok.text
+    if PARTICLE_HYPHEN.match(t):
+        return True
     if not t or not (t[0].isupper() or (t[0].isdigit() and tok.i > 0 and tok.nbor(-1).text[:1].isupper())):
         return False
-    if t.lower() in MONTHS and not is_acronym(t):
+    if t.lower() in MONTHS and not is_acronym(t) and not _month_as_name(tok):
         return False
     if t.lower() in NOT_NAMES and tok.pos_ != "PROPN":
         return False
     if tok.is_sent_start and t.lower() in NOT_NAMES:
         return False
     return True
+
+
+def _month_as_name(tok: Token) -> bool:
+    """"Dr. June Wong", "April Mushi Massawe": a month word that is a given name (a capitalised
+    name word follows; no number or date preposition around it)."""
+    t = tok.text
+    if t.lower() not in MONTH_NAMES or not t[1:].islower() or tok.i + 1 >= len(tok.doc):
+        return False
+    nxt = tok.nbor(1)
+    if not (nxt.text[:1].isupper() and nxt.is_alpha and nxt.lower_ not in MONTHS and not LEX.is_honorific(nxt.text)
+            and nxt.lower_ not in NOT_NAMES and not LEX.org_head(nxt.text)):
+        return False
+    if tok.i > 0:
+        prev = tok.nbor(-1)
+        if prev.like_num or prev.lower_ in DATE_LEAD or prev.text in (",", "/"):
+            return False
+    return not (tok.i + 2 < len(tok.doc) and tok.nbor(2).like_num and tok.nbor(2).text.isdigit() and len(tok.nbor(2).text) == 4)
+
+
+def _name_word(w: str) -> bool:
+    """A word that can be part of a personal name: "Lina", "Aziz-ud-Din", "al-Harbi", "T.", "Md."."""
+    plain = w.replace("-", "").replace("'", "").replace("’", "")
+    return (w[:1].isupper() and plain.isalpha()) or w in PARTICLES or bool(PARTICLE_HYPHEN.match(w)) \
+        or bool(INITIAL.match(w))
 
 
 def _in_quotes(sent: Span) -> set[int]:
@@ -149,7 +194,8 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
             continue
         # "Ministry of Science, Technology and Innovation": a comma inside a list of fields that
         # ends in "and <Field>", in the name of an organisation "of" something
-        if tok.text == "," and "of" in {t.lower_ for t in toks} and any(LEX.org_head(t.text) for t in toks):
+        if tok.text == "," and (("of" in {t.lower_ for t in toks} and any(LEX.org_head(t.text) for t in toks))
+                                or _field_list_before_head(doc, toks, end, sent.end)):
             k = end + 1
             while k < sent.end and _cap(doc[k]) and not LEX.is_honorific(doc[k].text) and doc[k].ent_type_ != "PERSON":
                 k += 1
@@ -178,7 +224,13 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
             if not ({"of", "for", "in"} & set(joined)) and not _modifiers_of_one_name(toks, doc, nxt, sent.end):
                 break
         elif low == "in":
-            if not ({"of", "for"} & set(joined)) or doc[nxt].ent_type_ in ("GPE", "LOC"):
+            located = any(t.lower_ in LOCATED_HEADS for t in toks)
+            if not ({"of", "for"} & set(joined) or located):
+                break
+            # "X University in Almaty" is X University; "Embassy of Chile in India" is named by its seat
+            # ("in the Sahel", "in Southern Africa": a region the body serves stays in its name)
+            if not located and (doc[nxt].ent_type_ == "GPE" or (_place_tail(doc, nxt, sent.end) and nxt == end + 1
+                                                                 and doc[nxt].ent_type_ != "LOC")):
                 break
         elif low == "to":
             if not any(t.lower_ in ("mission", "embassy", "delegation", "ambassador", "representative", "envoy")
@@ -195,6 +247,28 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
     while end - 1 > i and doc[end - 1].lower_ in JOIN_ALWAYS | {"and", "in", "to", "on"}:
         end -= 1
     return end
+
+
+def _place_tail(doc: Doc, i: int, limit: int) -> bool:
+    """Do the capitalised words from i end the phrase as a place would ("in Kotor", "in Santa Cruz"),
+    not as a field of study ("in Agriculture", "in Water Resources Management")?"""
+    j = i
+    while j < limit and _cap(doc[j]) and j < i + 3:
+        if doc[j].lower_ in COMMON_NAME_WORDS | NOT_NAME_WORDS or LEX.org_head(doc[j].text):
+            return False
+        j += 1
+    return j > i and (j >= limit or not _cap(doc[j])) and doc[j if j < limit else limit - 1].lower_ not in ("of", "for")
+
+
+def _field_list_before_head(doc: Doc, toks: list[Token], comma: int, limit: int) -> bool:
+    """"Educational, Scientific and Cultural Organization": capitalised fields in a list whose
+    "and <Field>" is followed by an institution head."""
+    if any(LEX.org_head(t.text) for t in toks) or len(toks) > 4:
+        return False
+    k = comma + 1
+    while k < limit and k < comma + 4 and _cap(doc[k]) and not LEX.org_head(doc[k].text):
+        k += 1
+    return k < limit and doc[k].lower_ == "and" and any(LEX.org_head(t.text) for t in doc[k + 1:min(limit, k + 4)])
 
 
 def _modifiers_of_one_name(left: list[Token], doc: Doc, nxt: int, limit: int) -> bool:
@@ -239,6 +313,22 @@ def _span_text(doc: Doc, a: int, b: int) -> tuple[str, int, int]:
 def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
     """Split one raw phrase into honorific, role, and the name proper, and classify the name."""
     out: list[Phrase] = []
+    # page chrome stuck to a name: "About X", "X Home", "Email X", "X Copyright"
+    while a < b and doc[a].lower_ in EDGE_WORDS:
+        a += 1
+    while b > a and doc[b - 1].lower_ in EDGE_WORDS:
+        b -= 1
+    if a >= b:
+        return out
+    if _byline(doc, a, b):
+        t, st, en = _span_text(doc, a, b)
+        return [Phrase("Other", t, st, en, s_idx, tokens=(a, b))]
+    caps = [t for t in doc[a:b] if t.is_alpha]
+    if len(caps) >= 2 and all(t.text.isupper() for t in caps):
+        return [_caps_phrase(doc, a, b, s_idx)]
+    if b == a + 1 and _dateline(doc, a):
+        t, st, en = _span_text(doc, a, b)
+        return [Phrase("Place", t, st, en, s_idx, tokens=(a, b))]
     honorific = []
     while a < b and (LEX.is_honorific(doc[a].text) or (doc[a].text in ("H.E", "HE") )):
         honorific.append(doc[a].text)
@@ -289,9 +379,15 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         return out
     # "the Faculty of Engineering and the International Centre for X": two institutions, not one
     for k in range(a + 1, b - 1):
-        if doc[k].lower_ == "and" and any(LEX.org_head(t.text) for t in doc[a:k]):
+        # ("Portugal and the X University": "and the" before an institution ends what precedes it)
+        if doc[k].lower_ == "and" and (any(LEX.org_head(t.text) for t in doc[a:k]) or doc[k + 1].lower_ == "the"):
             r = k + 1 + (doc[k + 1].lower_ == "the")
-            if any(LEX.org_head(t.text) for t in doc[r:b]) or (r + 1 == b and is_acronym(doc[r].text)):
+            # the right side names an institution of its own only if its head comes before its
+            # first "of"/"and": "Department of Civil and Water Engineering of X" is one name
+            # ("and the Korea Polar and Mountain Research Institute": after "the", "and" stays inside)
+            stops = ("of", "for", "on", "in") if r > k + 1 else ("of", "for", "and", "on", "in")
+            e = next((j for j in range(r, b) if doc[j].lower_ in stops), b)
+            if any(LEX.org_head(t.text) for t in doc[r:e]) or (r + 1 == b and is_acronym(doc[r].text)):
                 return out + _classify(doc, a, k, s_idx) + _classify(doc, r, b, s_idx)
     # "the Fifth Session of the Governing Board of X": an event's name, then the organisation
     for k in range(a + 1, b - 1):
@@ -308,7 +404,7 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         if doc[k].lower_ != "of":
             continue
         left = list(doc[a:k])
-        if any(LEX.org_head(t.text) or is_role_word(t.text) or t.lower_ in LEX.place_heads
+        if any(LEX.org_head(t.text) or LEX.org_head(_singular(t.text)) or is_role_word(t.text) or t.lower_ in LEX.place_heads
                or t.lower_ in EVENT_WORDS or t.lower_ in NOT_NAME_WORDS or t.lower_ in NOT_NAMES for t in left):
             break
         r = k + 1 + (doc[k + 1].lower_ == "the")
@@ -319,6 +415,14 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
                               role=out[0].role if out else None, tokens=(a, k)))
             return out + _classify(doc, r, b, s_idx)
         break
+    k = _person_tail(doc, a, b, bool(out) and out[-1].kind == "Role")
+    if k is not None:
+        # "Director of the X Institute of Glaciology Yerlan Abenov", "ASRT Farrukh Sharipov":
+        # an organisation, then the person holding the post, with no comma between
+        text, start, end = _span_text(doc, k, b)
+        person = Phrase("Person", text, start, end, s_idx, honorific=hon,
+                        role=out[0].role if out and out[0].kind == "Role" else None, tokens=(k, b))
+        return out + _classify(doc, a, k, s_idx) + [person]
     text, start, end = _span_text(doc, a, b)
     toks = list(doc[a:b])
     acr = _acronym_after(doc, b)
@@ -331,6 +435,56 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
         p.role = roles[0].role
     out.append(p)
     return out
+
+
+def _caps_phrase(doc: Doc, a: int, b: int, s_idx: int) -> Phrase:
+    """A name written in capitals ("MINISTRY OF SCIENCE AND TECHNOLOGY"): its words are no
+    acronyms, so it is one organisation if an institution word heads it, else a heading."""
+    text, start, end = _span_text(doc, a, b)
+    toks = list(doc[a:b])
+    lower = [t.lower_ for t in toks]
+    kind = "Organisation" if LEX.org_head(_head(lower)) and len(toks) <= 10 and not any(w in EVENT_WORDS for w in lower) else "Other"
+    return Phrase(kind, text, start, end, s_idx, tokens=(a, b))
+
+
+def _byline(doc: Doc, a: int, b: int) -> bool:
+    """"(Steppe Wire) –", "(Reporting by X)": the agency or writer of a dateline, not a party to the news."""
+    return a > 0 and doc[a - 1].text == "(" and b + 1 < len(doc) and doc[b].text == ")" \
+        and doc[b + 1].text in ("-", "–", "—", ":")
+
+
+def _dateline(doc: Doc, i: int) -> bool:
+    """"ASTANA, 3 May (Wire) –", "PŁOCK (Wire) –": a city in capitals opening a line."""
+    t = doc[i]
+    if not (t.text.isupper() and t.is_alpha and len(t.text) > 2):
+        return False
+    before = doc.text[:t.idx].rstrip(" \t")
+    return (not before or before.endswith("\n")) and i + 1 < len(doc) and doc[i + 1].text in (",", "(", "-", "–", "—")
+
+
+def _person_tail(doc: Doc, a: int, b: int, after_role: bool) -> int | None:
+    """Where a person's name starts at the end of an organisation's name, if it does: 2-4 name
+    words after the organisation's complement ("... of Uzbekistan | Dilnoza Karimova") or after
+    its acronym ("ASRT | Farrukh Sharipov"), when a role precedes or spaCy reads a person there."""
+    def personal(k: int) -> bool:
+        tail = doc[k:b]
+        return 2 <= len(tail) <= 4 and all(_name_word(t.text) and t.lower_ not in NOT_NAME_WORDS | COMMON_NAME_WORDS
+                                            and not LEX.org_head(t.text) and not is_acronym(t.text)
+                                            and t.ent_type_ not in (("GPE", "LOC") if after_role else ("GPE", "ORG", "LOC"))
+                                            for t in tail) \
+            and (after_role or (doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B")) \
+            and doc.text.count(doc[k - 1:b].text) == 1  # "Arid Zone Botany" again elsewhere: a name's own words
+    if b - a >= 3 and is_acronym(doc[a].text) and personal(a + 1):
+        return a + 1
+    joins = [j for j in range(a, b) if doc[j].lower_ in ("of", "for")]
+    if not joins or not any(LEX.org_head(t.text) for t in doc[a:joins[0]]):
+        return None
+    for k in range(joins[0] + 2, b - 1):
+        if doc[k - 1].lower_ in JOIN_ALWAYS | {"and", "on", "in"} or doc[k].lower_ in JOIN_ALWAYS:
+            continue
+        if personal(k):
+            return k
+    return None
 
 
 def _role_end(doc: Doc, a: int, b: int) -> int | None:
@@ -348,18 +502,33 @@ def _role_end(doc: Doc, a: int, b: int) -> int | None:
             end = j + 1
         elif end == j and t.text in ("General", "Magnificus", "Emeritus", "Extraordinary", "Plenipotentiary"):
             end = j + 1  # "Director General", "Rector Magnificus"
-        elif end is not None:
+        elif end is not None and not _role_goes_on(doc, j, b):
             break
     if end is None or all(LEX.org_head(t.text) for t in doc[a:end]):
         return None
     return end
 
 
+def _role_goes_on(doc: Doc, j: int, b: int) -> bool:
+    """After a role word, do one or two modifiers lead to another ("Chief Scientific Secretary",
+    "Deputy Permanent Delegate")? A name after a role ("Director Anna Berg") does not."""
+    for k in range(j, min(b, j + 3)):
+        t = doc[k]
+        if is_role_word(t.text):
+            return k > j
+        if t.lower_ in ("of", "for", "to", "and", "the") or LEX.org_head(t.text) or LEX.is_honorific(t.text) \
+                or t.ent_type_ == "PERSON":
+            return False
+    return False
+
+
 def is_role_word(word: str) -> bool:
-    """A role head: listed ("Director"), a hyphenated one ("Co-Director"), or an -ist ("Hydrologist")."""
+    """A role head: listed ("Director"), a hyphenated one ("Co-Director"), or an -ist ("Hydrologist",
+    not the surname "Lindqvist")."""
     if LEX.is_role_head(word) or LEX.is_role_head(word.split("-")[-1]):
         return True
-    return len(word) > 5 and word[0].isupper() and word.endswith("ist") and word.isalpha()
+    return len(word) > 5 and word[0].isupper() and word.endswith("ist") and word.isalpha() \
+        and not word.lower().endswith(("vist", "quist", "qvist", "kvist"))
 
 
 def _acronym_after(doc: Doc, b: int) -> str | None:
@@ -376,6 +545,8 @@ def _acronym_after(doc: Doc, b: int) -> str | None:
             return " ".join(words) or None
         if len(words) == 1 and is_acronym(words[0]):
             return words[0]
+        if len(words) == 3 and words[1] == "/" and is_acronym(words[0]) and is_acronym(words[2]):
+            return words[0]  # "Intergovernmental Oceanographic Commission of UNESCO (IOC/UNESCO)"
     return None
 
 
@@ -393,6 +564,8 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
     head = _head(lower)
     if lower[0] in LEX.place_heads or head in LEX.place_heads:
         return "Place", None, None
+    if _generic_plural(words, head):
+        return "Other", None, None
     heads = [i for i, w in enumerate(words) if LEX.org_head(w)]
     acronyms = [i for i, w in enumerate(words) if is_acronym(w)]
     # "ZHANG Min": a surname in capitals, as some news writes Chinese names
@@ -405,23 +578,47 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
     person_ctx = _person_context(doc, toks)
     if ents & {"GPE", "LOC", "FAC"} and not person_ctx:
         return "Place", None, None
-    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
+    if len(words) == 1 and words[0].isupper() and sum(c.isalpha() for c in words[0]) > 1:
         return "Organisation", None, None
     if len(words) == 1 and not honorific and toks[0].ent_type_ != "PERSON":
         return "Other", None, None
     particles = PARTICLES
-    name_like = all((w[:1].isupper() and w.replace("-", "").replace("'", "").replace("’", "").isalpha()) or w in particles
-                    for w in words) and not any(w.lower() in NOT_NAME_WORDS for w in words)
-    if ents & {"ORG"} and not person_ctx and len(words) > 1 and not (name_like and any(w in particles for w in words)):
+    name_like = all(_name_word(w) for w in words) and not any(w.lower() in NOT_NAME_WORDS for w in words)
+    generic = all(w in NOT_NAME_WORDS | COMMON_NAME_WORDS | FIELD_WORDS for w in lower)  # "International Cooperation"
+    if ents & {"ORG"} and not person_ctx and len(words) > 1 and not generic \
+            and not (name_like and any(w in particles for w in words)):
         return "Organisation", None, None
     if ents & {"NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT"} and not person_ctx:
         return "Other", None, None
     if any(w in NOT_NAME_WORDS for w in lower):
         return "Other", None, None
-    if 1 <= len(words) <= 5 and all(w[:1].isupper() and w.replace("-", "").replace("'", "").replace("’", "").isalpha() for w in words):
+    if 1 <= len(words) <= 6 and all(_name_word(w) for w in words) and not all(INITIAL.match(w) for w in words):
         if person_ctx or len(words) >= 2:
             return "Person", None, None
     return "Other", None, None
+
+
+def _singular(word: str) -> str:
+    w = word.lower()
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _generic_plural(words: list[str], head: str) -> bool:
+    """"Category 2 Centres", "Centres of Excellence", "UNESCO Chairs", "National Committees of A
+    and B", "Sustainable Development Goals": a plural head names a kind of body, not one body.
+    (An acronym's plural, "AUVs", "NGOs", is a kind of thing as well.)"""
+    if len(words) == 1 and re.fullmatch(r"[A-Z]{2,}s", words[0]):
+        return True
+    if head == words[-1].lower() and words[-1][:1].isupper() is False:
+        return False
+    sing = _singular(head)
+    if sing == head:
+        return False
+    return bool(LEX.org_head(sing)) or LEX.is_role_head(sing) or sing in NOT_NAME_WORDS or head in NOT_NAME_WORDS
 
 
 def _heading(doc: Doc, toks: list[Token]) -> bool:
@@ -482,7 +679,11 @@ def _split_unit(doc: Doc, toks: list[Token]) -> tuple[str | None, str | None]:
             right = right[1:]
         if not right or not left:
             continue
-        if any(LEX.org_head(t.text) == "unit" for t in left) and _is_org_name(right):
+        if any(LEX.org_head(t.text) == "unit" for t in left) and (_is_org_name(right) or _headed(right)):
+            return _text(right), _text(left)
+        # "Agency for Glacier and Water Monitoring of the State Committee on Ecology": an
+        # institution "of" another institution (whose head is its own, not a field) is its part
+        if any(LEX.org_head(t.text) for t in left) and len(right) > 1 and _headed(right) and not all(t.text.isupper() for t in toks):
             return _text(right), _text(left)
         # "Intergovernmental Oceanographic Commission of UNESCO"
         if any(LEX.org_head(t.text) for t in left) and len(right) == 1 and is_acronym(right[0].text):
@@ -499,6 +700,12 @@ def _split_unit(doc: Doc, toks: list[Token]) -> tuple[str | None, str | None]:
         if LEX.org_head(words[k - 1]) == "org" and LEX.org_head(words[k]) == "unit" and toks[k - 1].i + 1 == toks[k].i:
             return _text(toks[:k]), _text(toks[k:])
     return None, None
+
+
+def _headed(toks: list[Token]) -> bool:
+    """Is the head of these words (the word before their first "of"/"for"/"on") an institution word?
+    ("State Committee on Ecology" yes; "Republic of Tajikistan" no)."""
+    return bool(LEX.org_head(_head([t.lower_ for t in toks])))
 
 
 def _is_org_name(toks: list[Token]) -> bool:

