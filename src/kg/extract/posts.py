@@ -8,8 +8,11 @@
 """
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -25,7 +28,7 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
     out: list[Membership] = []
     seen: set[tuple[int, str | None, int]] = set()
 
-    text = doc.text  # spaCy joins the tokens anew on every access
+    text = _doc_text(doc)  # spaCy joins the tokens anew on every doc.text
     # "Minister of Technology and Science" heads the "Ministry of Technology and Science" the article names
     ministries = {norm(e.name)[len("ministry of "):]: e for e in ents.entities
                   if e.kind == "Organisation" and norm(e.name).startswith("ministry of ")}
@@ -47,6 +50,8 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
             organisation = None
         if role is None and organisation is None:
             return
+        if role is not None and _former(text, p, role, sentences[p.sent]):
+            return
         key = (id(person), role.lower() if role else None, id(organisation))
         if key in seen:
             return
@@ -63,8 +68,11 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
         if nxt is None or nxt.sent != p.sent:
             continue
         between = doc[p.tokens[1]: nxt.tokens[0]].text.strip().lower()
-        if nxt.kind == "Role" and between in (",", ", the", ", a", ", an"):
-            add(p, nxt.role, _org_after_role(doc, phrases, i + 1) or _host_before(phrases, i), nxt)
+        # "signed by the Rector of A, Prof. X, the Rector of B, Prof. Y": "the Rector of B" is Y's
+        if nxt.kind == "Role" and between == ", the" and _role_of_next_person(doc, phrases, i + 1):
+            pass
+        elif nxt.kind == "Role" and between in (",", ", the", ", a", ", an"):
+            add(p, nxt.role, _org_after_role(doc, phrases, i + 1) or _comma_org(text, phrases, i + 1) or _host_before(phrases, i), nxt)
         elif (nxt.kind == "Organisation" and between == "," and i + 2 < len(phrases) and phrases[i + 2].kind == "Role"
               and phrases[i + 2].tokens[0] == nxt.tokens[1]):  # "X, UNESCO Assistant Director-General"
             add(p, phrases[i + 2].role, nxt)
@@ -77,6 +85,8 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
     for m in _listed_members(doc, phrases):
         add(*m)
     for m in _narrative_posts(doc, phrases):
+        add(*m)
+    for m in _pattern_posts(doc, phrases, ents, sentences):
         add(*m)
     # "Director-General of Y, X" / "Y's Director X" / "Director of Y X"
     for i, r in enumerate(phrases):
@@ -109,7 +119,66 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
                 add(phrases[j], r.role, org, r)
     # "Vice-President Zhang welcomed ..." after "ZHANG Wei, Vice-President of CAGIS": the same post
     placed = {(id(m.person), m.role.lower()) for m in out if m.role and m.organisation is not None}
-    return [m for m in out if m.organisation is not None or not m.role or (id(m.person), m.role.lower()) not in placed]
+    out = [m for m in out if m.organisation is not None or not m.role or (id(m.person), m.role.lower()) not in placed]
+    for m in out:
+        if m.organisation is None and m.role:
+            m.organisation = _org_named_in_role(m, phrases, ents, sentences)
+    return _drop_subsumed(out)
+
+
+def _org_named_in_role(m: Membership, phrases: list[Phrase], ents: ArticleEntities, sentences: list[Span]) -> Entity | None:
+    """"the Network Coordinator, Dr. X", "Lab Head X": a role that starts with an institution word
+    is a post in the last organisation named before with that word ("the West African Network ...")."""
+    first = m.role.split()[0] if m.role and " " in m.role else ""
+    if not LEX.org_head(first):
+        return None
+    return _named_with(first, m.evidence.end, [q for q in phrases if q.kind == "Organisation"], ents)
+
+
+def _named_with(word: str, at: int, orgs: list[Phrase], ents: ArticleEntities) -> Entity | None:
+    """"the Academy" before offset ``at``: the last organisation named with that word, or the
+    parent it names ("the Presidium of the Academy of X" -> the Academy of X)."""
+    word = word.lower()
+    for q in reversed(orgs):
+        if q.start >= at or word not in q.text.lower().replace("-", " ").split():
+            continue
+        e = ents.get(q)
+        if e is None or e.kind != "Organisation":
+            return None
+        chain, k = [], e
+        while k is not None and len(chain) < 4:
+            chain.append(k)
+            k = k.parent
+        return next((c for c in chain if _head_word(c.name) == word), e)
+    return None
+
+
+def _head_word(name: str) -> str | None:
+    """The first institution word of a name ("Presidium of the Academy of X" -> "presidium")."""
+    return next((w for w in name.lower().split() if LEX.org_head(w)), None)
+
+
+def _words(role: str | None) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9&]+", (role or "").lower().replace("-", " ")))
+
+
+def _drop_subsumed(out: list[Membership]) -> list[Membership]:
+    """One post per person and role: "Dean" at no organisation goes when "Dean (R&D)" of KIME is
+    known, and "Dean" of KIME goes beside "Dean (R&D)" of KIME; a membership with no role goes
+    beside a post in the same organisation."""
+    def subsumed(a: Membership, b: Membership) -> bool:
+        if a is b or a.person is not b.person:
+            return False
+        wa, wb = _words(a.role), _words(b.role)
+        if a.organisation is None:
+            return bool(wa) and bool(wb) and b.organisation is not None and (wa <= wb or wb <= wa)
+        if a.organisation is not b.organisation:
+            return False
+        # "Dean (R&D)", "Vice-Rector for Research": the same post with its portfolio ("Director" and
+        # "Director-General", or "Deputy Director-General", are other posts)
+        portfolio = bool(a.role and b.role) and re.match(re.escape(a.role) + r"\s*(?:\(|for\b|of\b)", b.role or "") is not None
+        return (not wa and bool(wb)) or portfolio
+    return [a for a in out if not any(subsumed(a, b) for b in out)]
 
 
 def _org_after_role(doc: Doc, phrases: list[Phrase], i: int) -> Phrase | None:
@@ -125,9 +194,52 @@ def _org_after_role(doc: Doc, phrases: list[Phrase], i: int) -> Phrase | None:
         if q.kind == "Organisation":
             words = [t.lower_ for t in gap]
             if words[:1] in (["of"], ["for"], ["at"], ["to"], []) or q.possessive:
+                # "Head of ICPA's Directorate of International Relations": the unit the possessive names
+                nxt = phrases[j + 1] if j + 1 < len(phrases) else None
+                if q.possessive and nxt is not None and nxt.kind == "Organisation" and nxt.sent == q.sent \
+                        and re.fullmatch(r"['’]s\s+", _doc_text(doc)[q.end:nxt.start]):
+                    return nxt
                 return q
             return None
     return None
+
+
+def _former(text: str, p: Phrase, role: str, sent: Span) -> bool:
+    """A post the person no longer holds: "X, former President of Y", "then Director X", "X, Dean of
+    Y until 2019". The role is looked for next to the person's name, within its clause."""
+    start, end = max(sent.start, p.start - 80), min(sent.end, p.end + 160)
+    for m in re.finditer(re.escape(role), text[start:end], re.I):
+        a, b = start + m.start(), start + m.end()
+        if b <= p.start and ";" in text[b:p.start] or a >= p.end and re.search(r"[;()]", text[p.end:a]):
+            continue  # another clause
+        if FORMER.search(text[max(0, a - 14):a]):
+            return True
+        clause = re.split(r"[,;()]|\band\b", text[b:b + 100])[0]
+        if UNTIL.search(clause):
+            return True
+    return False
+
+
+def _role_of_next_person(doc: Doc, phrases: list[Phrase], i: int) -> bool:
+    """Is role i followed by its organisation and then ", <honorifics> <person>"?"""
+    org = _org_after_role(doc, phrases, i)
+    k = phrases.index(org) + 1 if org is not None else None
+    if k is None or k >= len(phrases) or phrases[k].kind != "Person" or phrases[k].sent != phrases[i].sent:
+        return False
+    return _words_between(doc, org.tokens[1], phrases[k].tokens[0]) in (",", "")
+
+
+def _comma_org(text: str, phrases: list[Phrase], i: int) -> Phrase | None:
+    """"X, President, HORU;": an organisation set off by a comma right after the role, ending the apposition."""
+    q = phrases[i + 1] if i + 1 < len(phrases) else None
+    if q is None or q.kind != "Organisation" or q.sent != phrases[i].sent or text[phrases[i].end:q.start].strip() != ",":
+        return None
+    return q if re.match(r"\s*(?:[,;.)]|and\b|$)", text[q.end:q.end + 5]) else None
+
+
+def _doc_text(doc: Doc) -> str:
+    """The document's text, built once (spaCy joins the tokens anew on every ``doc.text``)."""
+    return doc.user_data.get("kg_text") or doc.user_data.setdefault("kg_text", doc.text)
 
 
 def _host_before(phrases: list[Phrase], i: int) -> Phrase | None:
@@ -173,7 +285,7 @@ LED_BY = {"headed": "Head", "led": "Head", "chaired": "Chair", "directed": "Dire
 
 def _lowercase_posts(doc: Doc, phrases: list[Phrase]):
     """"the director of Y, X," and "Y, headed by X": posts written without capitals."""
-    text = doc.text  # spaCy joins the tokens anew on every access
+    text = _doc_text(doc)  # spaCy joins the tokens anew on every doc.text
     for q, nxt in _next_in_sentence(phrases, "Organisation", "Person"):
         gap = text[q.end:nxt.start]
         # "the director of the KAIST Graduate School of AI, Kim Min-jun,"
@@ -205,7 +317,7 @@ HEAD_ROLE = {"heads": "Head", "leads": "Head", "directs": "Director", "chairs": 
 
 def _person_first_posts(doc: Doc, phrases: list[Phrase]):
     """"X, who heads the Y Unit" and "X (Y University)"."""
-    text = doc.text  # spaCy joins the tokens anew on every access
+    text = _doc_text(doc)  # spaCy joins the tokens anew on every doc.text
     for p, q in _next_in_sentence(phrases, "Person", "Organisation"):
         gap = text[p.end:q.start]
         m = HEADS.fullmatch(gap)
@@ -222,7 +334,7 @@ def _narrative_posts(doc: Doc, phrases: list[Phrase]):
     """Posts told in a story: "the appointment of X as its new Director-General", "X has been
     appointed Vice-President of Y", "X served as Deputy Director of Y and, before that, as Head of
     Z", "X, Chair of the Board and President of Y"."""
-    text = doc.text  # spaCy joins the tokens anew on every access
+    text = _doc_text(doc)  # spaCy joins the tokens anew on every doc.text
     for i, r in enumerate(phrases):
         if r.kind != "Role":
             continue
@@ -252,7 +364,7 @@ JOINED = re.compile(r"\bmembers?\s+(?:joined|of)\s+(?:the\s+)?$", re.I)
 def _listed_members(doc: Doc, phrases: list[Phrase]):
     """"Board members, i.e. A, B and C" and "two new members joined the Board: A, B": each named
     person is a Member of that organisation."""
-    text = doc.text  # spaCy joins the tokens anew on every access
+    text = _doc_text(doc)  # spaCy joins the tokens anew on every doc.text
     for i, q in enumerate(phrases):
         if q.kind != "Organisation":
             continue
@@ -265,3 +377,220 @@ def _listed_members(doc: Doc, phrases: list[Phrase]):
                 break
             if p.kind == "Person":
                 yield p, "Member", q
+
+
+# ---------------------------------------------------------------- posts read from pattern data
+#
+# Each sentence with a person in it is rewritten as a "skeleton": every name phrase replaced by a
+# marker naming its kind and index ("⟨P3⟩, registrar, ⟨O4⟩;"). The shapes news uses to give a
+# person's post, lower-case roles included, are then regular expressions over skeletons, kept as
+# data in patterns/posts*.jsonl with a few macros ({P1}, {ROLE1}, {ORG1}, ...) defined below.
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+KIND_MARK = {"Person": "P", "Organisation": "O", "Role": "R", "Place": "L"}
+# words that never modify a role written in lower case ("the director", not "who director")
+NOT_ROLE_MODIFIERS = ("the a an and or of for at in who whom which with by to on was is were has had have been be as "
+                      "from that this its their his her our said says also will would not but then former formerly")
+FORMER = re.compile(r"(?:\bthen|\bformer|\bformerly|\bex-|\boutgoing|\blate|\bpast|\binterim\s+until)\s*$", re.I)
+UNTIL = re.compile(r"\b(?:until|till|up\s+to)\s+(?:\d{4}|last|\w+\s+\d{4})", re.I)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _macros() -> dict[str, str]:
+    heads = _alternation(LEX.roles)
+    stop = "|".join(NOT_ROLE_MODIFIERS.split())
+    # "vice president for research", "soil chemist", "chief executive": up to three modifiers, a head
+    lrole = rf"(?:(?!(?:{stop})\b)[a-z][a-z\-]*\s+){{0,3}}(?i:{heads}|[a-z]{{4,}}ist)\b(?:\s+for\s+[a-z]+(?:\s+and\s+[a-z]+)?)?"
+    org_words = _alternation(w for w in LEX.org_heads if w.isalpha())
+    hon = _alternation(LEX.honorifics)
+    return {
+        "P": r"⟨P(?P<p{n}>\d+)⟩",
+        "HON": rf"(?:(?:(?:{hon})(?![\w'])|[A-Z][a-z]{{0,5}}\.|\([A-Z][a-z]{{0,5}}\.\))\s*)*",
+        "DET": r"(?:(?:the|a|an|our|its)\s+)?",
+        "LROLE": rf"(?P<lr{{n}}>{lrole})",
+        # "Head of Programmes": a role with its field when the field is no organisation
+        # ("professor of physics at Y": a field in lower case only before "at"/"in" and an organisation)
+        "ROLE": rf"(?:⟨R(?P<r{{n}}>\d+)⟩|(?P<lr{{n}}>{lrole}))(?:\s+(?P<rp{{n}}>of|for)\s+(?:⟨X(?P<rx{{n}}>\d+)⟩"
+                rf"|(?P<rl{{n}}>[a-z]+(?:\s+(?:and\s+)?[a-z]+){{0,2}})(?=\s+(?:at|in)\s+(?:the\s+)?⟨O)))?"
+                rf"(?:\s*\((?P<rf{{n}}>[^()]{{1,60}})\))?",
+        # an organisation by name (after "Kazakhstan's"), or "the institute" for the last one named
+        "ORG": rf"(?:(?:⟨[LXO]\d+⟩['’]s\s+|(?:[Tt]he|its|their)\s+[a-z]+['’]s\s+)?⟨O(?P<o{{n}}>\d+)⟩|(?:[Tt]he|[Tt]his|[Oo]ur)\s+(?P<ah{{n}}>(?i:{org_words}))\b(?!['’]s|\s*⟨))",
+        "ORGN": r"⟨O(?P<o{n}>\d+)⟩",
+        "ORGP": rf"(?:⟨O(?P<o{{n}}>\d+)⟩|(?:[Tt]he|[Tt]his|[Oo]ur)\s+(?P<ah{{n}}>(?i:{org_words})))",
+        "ORGW": r"(?:⟨O(?P<o{n}>\d+)⟩(?:\s*\([^()]*\))?\s*,\s+whose|(?P<its{n}>\b(?:[Ii]ts|[Tt]heir|whose)))",
+        # a role in lower case only ("associate professor X", not "Professor X", an address)
+        "LOWROLE": rf"(?P<lr{{n}}>(?:(?!(?:{stop})\b)[a-z][a-z\-]*\s+){{0,3}}(?:{heads.lower()}|[a-z]{{4,}}ist)\b)",
+        "END": r"(?=\s*(?:[,;.)]|and\b|$))",
+    }
+
+
+def _expand(regex: str) -> str:
+    macros = _macros()
+    return re.sub(r"\{([A-Z]+)(\d*)\}", lambda m: macros[m.group(1)].replace("{n}", m.group(2)), regex)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[list[dict], list[re.Pattern[str]], list[re.Pattern[str]]]:
+    """(patterns, chain patterns, host patterns) from patterns/posts*.jsonl. A chain pattern
+    continues the apposition of a person already placed (", Vice President of the Academy"); a
+    host pattern names the organisation of the roles a sentence gives alone ("From UICAS, A,
+    Dean (Research), and B, Registrar, were present")."""
+    main, chain, host = [], [], []
+    for path in sorted(PATTERNS_DIR.glob("posts*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.lstrip().startswith("//"):
+                continue
+            spec = json.loads(line)
+            rx = re.compile(_expand(spec["regex"]))
+            if spec.get("kind") == "chain":
+                chain.append(rx)
+            elif spec.get("kind") == "host":
+                host.append(rx)
+            else:
+                # a pattern that ends at the person's name is tried only in the stretch before each name
+                anchor = re.compile(_expand(spec["anchor"])) if spec.get("anchor") else None
+                main.append({**spec, "rx": rx, "anchor_rx": anchor})
+    return main, chain, host
+
+
+def _skeleton(text: str, sent: Span, phrases: list[tuple[int, Phrase]]) -> tuple[str, list[tuple[int, int]]]:
+    """The sentence with each phrase replaced by its marker, and (skeleton offset, text offset)
+    at the start of each piece, to map a skeleton position back to the text."""
+    parts, where, pos, skel_len = [], [], sent.start, 0
+    for i, p in phrases:
+        if p.start < pos:
+            continue
+        piece = text[pos:p.start]
+        where.append((skel_len, pos))
+        parts.append(piece)
+        skel_len += len(piece)
+        mark = f"⟨{KIND_MARK.get(p.kind, 'X')}{i}⟩"
+        where.append((skel_len, p.start))
+        parts.append(mark)
+        skel_len += len(mark)
+        pos = p.end
+    where.append((skel_len, pos))
+    parts.append(text[pos:sent.end])
+    return "".join(parts), where
+
+
+def _to_text(where: list[tuple[int, int]], k: int) -> int:
+    prev = where[0]
+    for w in where:
+        if w[0] > k:
+            break
+        prev = w
+    return prev[1] + (k - prev[0])
+
+
+def _matches(spec: dict, skel: str) -> Iterator[re.Match[str]]:
+    """Matches of a pattern in a skeleton; with an anchor, searched only in the window before each
+    anchor (regular expressions that start with a role would otherwise be tried at every character)."""
+    if spec["anchor_rx"] is None:
+        yield from spec["rx"].finditer(skel)
+        return
+    seen: set[tuple[int, int]] = set()
+    for a in spec["anchor_rx"].finditer(skel):
+        pos = max(0, a.start() - spec.get("window", 160))
+        while (m := spec["rx"].search(skel, pos, a.end())) is not None:
+            if m.end() == a.end():  # the match that ends at this anchor
+                if m.span() not in seen:
+                    seen.add(m.span())
+                    yield m
+                break
+            pos = m.start() + 1
+
+
+def _title(words: str) -> str:
+    """"vice-minister for innovation" -> "Vice-Minister for Innovation", as roles are written in titles."""
+    return " ".join(w if w in ("for", "and", "of", "in", "at") else "-".join(x[:1].upper() + x[1:] for x in w.split("-"))
+                    for w in words.split())
+
+
+def _role_text(m: re.Match[str], n: int | str, phrases: list[Phrase]) -> str | None:
+    """The role of group n as the text writes it, lower-case words capitalised ("Vice Minister")."""
+    r, lr, rf = m.groupdict().get(f"r{n}"), m.groupdict().get(f"lr{n}"), m.groupdict().get(f"rf{n}")
+    if r is not None:
+        role = phrases[int(r)].role
+    elif lr is not None:
+        role = _title(lr)
+    else:
+        return None
+    if m.groupdict().get(f"rx{n}") is not None:
+        role = f"{role} {m.group(f'rp{n}')} {phrases[int(m.group(f'rx{n}'))].text}"
+    elif m.groupdict().get(f"rl{n}"):
+        role = f"{role} {m.group(f'rp{n}')} {_title(m.group(f'rl{n}'))}"
+    if rf:  # "Dean (R&D)", "Deputy Vice-Chancellor (Research)": the portfolio is part of the role
+        field_ = re.sub(r"⟨[A-Z](\d+)⟩", lambda x: phrases[int(x.group(1))].text, rf).strip()
+        role = f"{role} ({field_})"
+    return role
+
+
+def _pattern_posts(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list[Span]):
+    """Posts from the data patterns: "X, registrar, Y", "X (Corresponding Member of Y)",
+    "X - rector of Y", "A, Dean, and B, Vice-Dean, of Y", "Director of Y Colonel X", "the
+    university's vice president, X", "X, Chair of the Board, Vice President of the Academy"."""
+    text = _doc_text(doc)
+    patterns, chain, hosts = _patterns()
+    by_sent: dict[int, list[tuple[int, Phrase]]] = {}
+    for i, p in enumerate(phrases):
+        by_sent.setdefault(p.sent, []).append((i, p))
+    orgs = [p for p in phrases if p.kind == "Organisation"]
+
+    def org_of(m: re.Match[str], n: int | str, skel: str, where) -> Phrase | None:
+        g = m.groupdict()
+        if g.get(f"o{n}") is not None:
+            return phrases[int(g[f"o{n}"])]
+        at = _to_text(where, m.start())
+        if g.get(f"ah{n}"):  # "the institute": the last organisation named with that word
+            return _named_with(g[f"ah{n}"], at, orgs, ents)
+        if g.get(f"its{n}"):  # "the Department of X, under the leadership of its Director": the last organisation before
+            here = phrases_sent(at)
+            return next((q for q in reversed(orgs) if q.start < at and q.sent >= here - 1), None)
+        return None
+
+    def phrases_sent(at: int) -> int:
+        return next((k for k, s in enumerate(sentences) if s.start <= at < s.end), 0)
+
+    def role_is_held(skel: str, m: re.Match[str], n: int | str) -> bool:
+        """Not a former post ("then Director", "former President", "Dean until 2019")."""
+        g = f"r{n}" if m.groupdict().get(f"r{n}") is not None else f"lr{n}"
+        if m.groupdict().get(g) is None:
+            return True
+        start = m.start(g) - (2 if g.startswith("r") else 0)
+        after = re.split(r"[,;()]|\band\b", skel[m.end(g):m.end(g) + 100])[0]
+        return not FORMER.search(skel[max(0, start - 14):start]) and not UNTIL.search(after)
+
+    for s_idx, items in by_sent.items():
+        if not any(p.kind == "Person" for _, p in items):
+            continue
+        skel, where = _skeleton(text, sentences[s_idx], items)
+        host = next((phrases[int(h.group("o1"))] for rx in hosts if (h := rx.search(skel))), None)
+        for spec in patterns:
+            for m in _matches(spec, skel):
+                # "X, Director of Y, Prof. Z": the role is X's, not Z's
+                if m.groupdict().get("comma") and re.search(r"⟨P\d+⟩\s*[,(]\s*(?:the\s+|a\s+)?$", skel[:m.start()]):
+                    continue
+                for pn, rn, on in spec["posts"]:
+                    person = phrases[int(m.group(f"p{pn}"))]
+                    role = _role_text(m, rn, phrases) if rn else None
+                    if rn and not role_is_held(skel, m, rn):
+                        continue
+                    org = org_of(m, on, skel, where) if on else host if rn else None
+                    if spec.get("org_in_role") and not (role and " " in role and LEX.org_head(role.split()[0])):
+                        continue
+                    yield person, role, org
+                if not spec.get("chain"):
+                    continue
+                person, end = phrases[int(m.group("p1"))], m.end()
+                while True:  # ", Vice President of the Academy" after the first post
+                    c = next((c for rx in chain if (c := rx.match(skel, end))), None)
+                    if c is None:
+                        break
+                    if role_is_held(skel, c, 1):
+                        yield person, _role_text(c, 1, phrases), org_of(c, 1, skel, where)
+                    end = c.end()
