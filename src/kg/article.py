@@ -110,6 +110,7 @@ class Event:
     attendees: list[Entity] = field(default_factory=list)
     organisers: list[Entity] = field(default_factory=list)
     super_event: "Event | None" = None
+    name: str | None = None  # the event's own title when the text gives one ("Regional Workshop on X")
 
 
 @dataclass

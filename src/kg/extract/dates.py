@@ -56,6 +56,26 @@ class DateMention:
     start: date | str  # a date, or "YYYY-MM" when only the month is known
     end: date | str | None = None
     explicit_year: bool = False
+    dateline: bool = False  # the article's own date ("Paris, 7 May 2024 —", a date line of the page), no event's
+
+
+# "Gopalpur, 9 January 2024:", "PARIS, 7 May 2024 —": a dateline opening a paragraph
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][\w’'.-]*(?:[ \t]+[A-Z(][\w’'.()-]*){0,4},[ \t]*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ \t]*)?$")
+_DATELINE_AFTER = re.compile(r"^[ \t]*(?:\([^)\n]{0,40}\)[ \t]*)?(?::|—|–|--|-[ \t])")  # "(Steppe Wire) –"
+# words that may share a line with a date in page chrome: "PRESS NOTE | 07 Feb 2025", "Posted on 3 May 2024"
+_CHROME_WORDS = {"press", "note", "release", "news", "published", "posted", "updated", "date", "on", "by", "at", "am",
+                 "pm", "last", "modified", "time", *WEEKDAYS}
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """Is the date at text[start:end] a dateline or a page-chrome date, rather than one the text reports?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    rest = re.sub(r"[^\w\s]|\d", " ", text[line_start:start] + " " + text[end:line_end]).lower().split()
+    if all(w in _CHROME_WORDS for w in rest):
+        return True
+    return bool(_DATELINE_BEFORE.search(text, max(line_start - 1, 0), start)) and bool(_DATELINE_AFTER.match(text[end:end + 50]))
 
 
 def _day(year: int | None, month: int, day: int) -> date | None:
@@ -123,7 +143,8 @@ def find_dates(text: str, default_year: int | None = None, published: date | Non
         if end is not None and end < start:
             end = None
         out.append(DateMention(m.start(), m.end(), m.group(0), start, end, explicit))
-    return out
+    return [DateMention(d.begin, d.end_char, d.text, d.start, d.end, d.explicit_year, True)
+            if _is_dateline(text, d.begin, d.end_char) else d for d in out]
 
 
 def _last_weekday(ref: date, name: str) -> date:

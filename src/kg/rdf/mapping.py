@@ -137,6 +137,8 @@ class _Mapper:
         g = self.g
         g.add((node, RDF.type, KG[ev.type]))
         g.add((node, RDFS.label, Literal(ev.label, lang="en")))
+        if ev.name and ev.name != ev.label:  # found by its own title too ("Regional Workshop on X")
+            g.add((node, SKOS.altLabel, Literal(ev.name, lang="en")))
         if ev.start is not None:
             g.add((node, SCHEMA.startDate, _date(ev.start)))
         if ev.end is not None:
