@@ -161,3 +161,27 @@ def test_an_acronym_and_the_name_its_capitals_spell_are_one_organisation():
                     "funds research on grids.")
     [org] = [e for e in ents if e.kind == "Organisation"]
     assert {org.name, *org.aliases} == {"Nordic Regional Energy Group", "NREG"}
+
+
+def test_portuguese_particles_company_suffixes_and_agreement_acronyms():
+    found = orgs("The Universidade Técnica do Alto Minho and Seaward Dynamics Pvt. Ltd. joined the KIME–HORU MoU.")
+    assert "Universidade Técnica do Alto Minho" in found and "Seaward Dynamics Pvt. Ltd." in found
+    assert not any("MoU" in name for name in found)
+
+
+def test_one_word_companies_named_as_companies_are_organisations_in_every_mention():
+    found = orgs("Polish battery maker Kryolith and the Vistula Polytechnic University opened a laboratory. "
+                 "Kryolith will fund the equipment.")
+    assert "Kryolith" in found
+    assert "Sri Lankan" not in orgs("The delegation visited the Sri Lankan institute.")
+
+
+def test_an_ambassador_of_a_country_and_a_meeting_room():
+    phrases, _ = build("Ambassador Petteri Lahdenperä of Finland met the Rector in Meeting Room 305 of the Senate building.")
+    kinds = {(p.kind, p.text) for p in phrases}
+    assert ("Person", "Petteri Lahdenperä") in kinds and ("Place", "Meeting Room 305") in kinds
+
+
+def test_a_field_of_a_role_before_at_and_its_organisation_is_part_of_the_role():
+    phrases, _ = build("Prof. Ana Ruiz, Director of International Affairs at the University of Lund, met them.")
+    assert ("Role", "Director of International Affairs") in {(p.kind, p.text) for p in phrases}

