@@ -185,3 +185,17 @@ def test_an_ambassador_of_a_country_and_a_meeting_room():
 def test_a_field_of_a_role_before_at_and_its_organisation_is_part_of_the_role():
     phrases, _ = build("Prof. Ana Ruiz, Director of International Affairs at the University of Lund, met them.")
     assert ("Role", "Director of International Affairs") in {(p.kind, p.text) for p in phrases}
+
+
+def test_a_ministry_of_several_fields_and_documents_that_are_no_organisations():
+    found = orgs("The Ministry of Tertiary Education, Research, Science and Technology and the Ministry of Higher "
+                 "Education, Science and Innovation signed the Host Country Agreement in Kingstown.")
+    assert set(found) == {"Ministry of Tertiary Education, Research, Science and Technology",
+                          "Ministry of Higher Education, Science and Innovation"}
+
+
+def test_a_long_field_of_a_role_before_its_organisation():
+    phrases, _ = build("Dr. Omar Ali, Vice President for Graduate Studies and Scientific Research of Red Sea Coastal University, spoke.")
+    kinds = {(p.kind, p.text) for p in phrases}
+    assert ("Role", "Vice President for Graduate Studies and Scientific Research") in kinds
+    assert ("Organisation", "Red Sea Coastal University") in kinds

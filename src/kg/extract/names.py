@@ -57,6 +57,8 @@ PARTICLES = {"de", "van", "von", "der", "den", "da", "dos", "das", "del", "di", 
              "la", "le", "ter", "y"}
 JOIN_ALWAYS = {"of", "for", "the", "de", "du", "des", "la", "le", "los", "las", "del", "di", "van", "von", "&", "bin", "binti", "ibn",
                "do", "da", "dos", "das"}  # "Universidade Técnica do Alto Minho"
+DOCUMENT_WORDS = {"agreement", "agreements", "accord", "memorandum", "protocol", "convention", "statute", "statutes",
+                  "charter", "treaty", "declaration", "communique", "communiqué", "strategy", "agenda", "plan", "roadmap"}
 AGREEMENT_ACRONYMS = {"MoU", "MOU", "MoUs", "MOUs", "MoA", "MOA", "LoI", "LOI", "LoA"}
 QUOTES_OPEN = {'"', "“", "‘", "«"}
 QUOTES_CLOSE = {'"', "”", "’", "»"}
@@ -200,13 +202,10 @@ def _grow(sent: Span, i: int, quoted: set[int]) -> int:
         # ends in "and <Field>", in the name of an organisation "of" something
         if tok.text == "," and (("of" in {t.lower_ for t in toks} and any(LEX.org_head(t.text) for t in toks))
                                 or _field_list_before_head(doc, toks, end, sent.end)):
-            k = end + 1
-            while k < sent.end and _cap(doc[k]) and not LEX.is_honorific(doc[k].text) and doc[k].ent_type_ != "PERSON":
-                k += 1
-            if end + 1 < k <= end + 4 and k + 1 < sent.end and doc[k].lower_ == "and" and _cap(doc[k + 1]) \
-                    and not LEX.is_honorific(doc[k + 1].text) and doc[k + 1].ent_type_ != "PERSON":
-                toks += list(doc[end:k + 2])
-                end = k + 2
+            k = _end_of_field_list(doc, end + 1, sent.end)  # "of Education, Research, Science and Technology"
+            if k is not None:
+                toks += list(doc[end:k])
+                end = k
                 continue
         low = tok.lower_
         nxt = end + 1
@@ -273,6 +272,25 @@ def _field_list_before_head(doc: Doc, toks: list[Token], comma: int, limit: int)
     while k < limit and k < comma + 4 and _cap(doc[k]) and not LEX.org_head(doc[k].text):
         k += 1
     return k < limit and doc[k].lower_ == "and" and any(LEX.org_head(t.text) for t in doc[k + 1:min(limit, k + 4)])
+
+
+def _end_of_field_list(doc: Doc, k: int, limit: int) -> int | None:
+    """After a comma in a name: the end of "<Field>, <Field>, ... and <Field>" (one to three
+    capitalised words each, at most five fields), or None when what follows is no such list."""
+    for _ in range(5):
+        j = k
+        while j < limit and _cap(doc[j]) and not LEX.is_honorific(doc[j].text) and doc[j].ent_type_ != "PERSON":
+            j += 1
+        if not k < j <= k + 3:
+            return None
+        if j + 1 < limit and doc[j].text == "," and _cap(doc[j + 1]):
+            k = j + 1
+            continue
+        if j + 1 < limit and doc[j].lower_ == "and" and _cap(doc[j + 1]) \
+                and not LEX.is_honorific(doc[j + 1].text) and doc[j + 1].ent_type_ != "PERSON":
+            return j + 2
+        return None
+    return None
 
 
 def _modifiers_of_one_name(left: list[Token], doc: Doc, nxt: int, limit: int) -> bool:
@@ -365,7 +383,7 @@ def _classify(doc: Doc, a: int, b: int, s_idx: int) -> list[Phrase]:
             a += 1
         # "Director of Research of the Ministry of X": a field of the role before its organisation
         if a + 2 < b and doc[a].lower_ in ("of", "for"):
-            for k in range(a + 2, min(b, a + 6)):
+            for k in range(a + 2, min(b, a + 9)):
                 if doc[k].lower_ == "of" and not any(LEX.org_head(t.text) for t in doc[a + 1:k]) \
                         and any(LEX.org_head(t.text) or is_acronym(t.text) for t in doc[k + 1:b]):
                     role_end = k
@@ -577,6 +595,8 @@ def _name_kind(doc: Doc, toks: list[Token], honorific: bool) -> tuple[str, str |
     if _heading(doc, toks):
         return "Other", None, None
     head = _head(lower)
+    if head in DOCUMENT_WORDS or lower[-1] in DOCUMENT_WORDS:
+        return "Other", None, None  # "Host Country Agreement", "University Statute": documents, no organisations
     last_word = next((w for w in reversed(lower) if w.isalpha()), head)  # "Room" in "Meeting Room 305"
     if (lower[0] in LEX.place_heads or head in LEX.place_heads or last_word in LEX.place_heads) \
             and not any(LEX.org_head(w) for w in words):
@@ -668,9 +688,10 @@ def _company(tok: Token) -> bool:
     node = tok
     while node.dep_ == "conj" and node.head != node:
         node = node.head
-    if node.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and (node.head.lemma_ in PARTNER_VERBS
-                                                               or node.head.head.lemma_ in PARTNER_VERBS):
+    if node.dep_ in ("nsubj", "nsubjpass", "dobj") and node.head.lemma_ in PARTNER_VERBS:
         return True
+    if node.dep_ == "pobj" and node.head.lower_ in ("with", "by") and node.head.head.lemma_ in PARTNER_VERBS:
+        return True  # "signed with X", not "signed in Castries"
     return any(c.dep_ == "conj" and LEX.org_head(c.text) for c in tok.children) or \
         (tok.dep_ == "conj" and LEX.org_head(tok.head.text))
 
