@@ -199,3 +199,8 @@ def test_a_long_field_of_a_role_before_its_organisation():
     kinds = {(p.kind, p.text) for p in phrases}
     assert ("Role", "Vice President for Graduate Studies and Scientific Research") in kinds
     assert ("Organisation", "Red Sea Coastal University") in kinds
+
+
+def test_a_person_at_the_end_of_a_role_and_its_organisation_with_no_comma():
+    ex = people("It was attended by Chief Scientific Secretary of the Presidium of the BAS Pavel Andreyevich Kholmogorov.")
+    assert ex == {"Pavel Andreyevich Kholmogorov"}

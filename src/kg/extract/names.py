@@ -501,10 +501,16 @@ def _person_tail(doc: Doc, a: int, b: int, after_role: bool) -> int | None:
     """Where a person's name starts at the end of an organisation's name, if it does: 2-4 name
     words after the organisation's complement ("... of Uzbekistan | Dilnoza Karimova") or after
     its acronym ("ASRT | Farrukh Sharipov"), when a role precedes or spaCy reads a person there."""
+    def capital_surname(t: Token) -> bool:  # "MORIOKA Kenta": a surname in capitals, then the given name
+        return t.i == k_first[0] and t.text.isupper() and t.i + 1 < b and doc[t.i + 1].text[1:].islower()
+
+    k_first = [a]
+
     def personal(k: int) -> bool:
         tail = doc[k:b]
+        k_first[0] = k
         return 2 <= len(tail) <= 4 and all(_name_word(t.text) and t.lower_ not in NOT_NAME_WORDS | COMMON_NAME_WORDS
-                                            and not LEX.org_head(t.text) and not is_acronym(t.text)
+                                            and not LEX.org_head(t.text) and (not is_acronym(t.text) or capital_surname(t))
                                             and t.ent_type_ not in (("GPE", "LOC") if after_role else ("GPE", "ORG", "LOC"))
                                             for t in tail) \
             and (after_role or (doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B")) \
@@ -512,6 +518,15 @@ def _person_tail(doc: Doc, a: int, b: int, after_role: bool) -> int | None:
     if b - a >= 3 and is_acronym(doc[a].text) and personal(a + 1):
         return a + 1
     joins = [j for j in range(a, b) if doc[j].lower_ in ("of", "for")]
+    if after_role and (not joins or not any(LEX.org_head(t.text) for t in doc[a:joins[0]])):
+        # "Deputy Minister of | Science and Technology of Viet Nam | Le Van Hoang", "Vice President for
+        # | International Affairs | MORIOKA Kenta": after a role, a name at the end is the person's
+        for k in range(a + 1, b - 1):
+            inside = doc[k].ent_iob_ == "I" and doc[k].ent_type_ != "PERSON"  # not "Viet | Nam"
+            if doc[k - 1].lower_ not in JOIN_ALWAYS | {"and", "on", "in"} and not inside and doc[k].text[:1].isupper() \
+                    and doc[k].lower_ not in JOIN_ALWAYS and personal(k):
+                return k
+        return None
     if not joins or not any(LEX.org_head(t.text) for t in doc[a:joins[0]]):
         return None
     for k in range(joins[0] + 2, b - 1):
