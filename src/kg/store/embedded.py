@@ -12,6 +12,7 @@ writes with StoreError.
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
@@ -52,8 +53,8 @@ class EmbeddedStore:
         self.read_only = read_only
         self.flush_every = flush_every
         self._writes = 0
-        # the named graphs (without the union), kept between queries: listing them costs
-        # ~2 ms per query at a hundred graphs; a write forgets them
+        # the named graphs (without the union), kept between queries and updated by writes:
+        # listing them costs ~2 ms per query at a hundred graphs
         self._graphs: list[ox.NamedNode] | None = None
         self._has_union = False
         try:
@@ -76,15 +77,30 @@ class EmbeddedStore:
         an update in a single transaction (see base.py). ~10-15 ms for 200 triples (the union graph
         doubles the quads written); every ``flush_every`` writes the memtables go to disk."""
         self._check_writable()
+        triples = list(triples)
         update = replace_and_union_update(graph, triples)
         try:
             self._store.update(update)
-            self._graphs = None
+            self._note_written(graph, bool(triples))
             self._writes += 1
             if self.flush_every > 0 and self._writes % self.flush_every == 0:
                 self._store.flush()  # bounds the memtables: see FLUSH_EVERY
         except OSError as e:
             raise StoreError(f"cannot write to store {self.path}: {e}") from None
+
+    def _note_written(self, graph: ox.NamedNode, filled: bool) -> None:
+        """Keep the cached graph list current after a write instead of listing the graphs again
+        (which costs a scan of every graph name per query, so quadratic over an ingest): a graph
+        written with triples is there and so is the union; one written empty is gone."""
+        if self._graphs is None:
+            return
+        if not filled:
+            self._graphs = None  # the union may have emptied too: list both again when asked
+            return
+        self._has_union = True
+        i = bisect.bisect_left(self._graphs, graph.value, key=lambda g: g.value)
+        if i == len(self._graphs) or self._graphs[i] != graph:
+            self._graphs.insert(i, graph)
 
     def _build_union_if_missing(self) -> None:
         """Stores written before the union graph existed get it once, on their first writable open."""
