@@ -194,3 +194,127 @@ def test_ambassador_of_a_country_has_a_post_without_organisation():
     got = post_set("The Minister received the Ambassador of the Republic of Ruritania to Montenegro, with residence in "
                    "Belgrade, H.E. Mr. Arvid Kessel.")
     assert ("Arvid Kessel", "Ambassador", None) in got
+
+
+# ---------------------------------------------------------------- round 2: posts from the dependency parse
+
+
+def test_parse_lowercase_role_from_organisation():
+    got = post_set("Dr. Kemi Adeyemi, an agronomist from the Savanna Crops Institute, described the trials.")
+    assert ("Kemi Adeyemi", "Agronomist", "Savanna Crops Institute") in got
+
+
+def test_parse_role_of_the_anaphoric_unit():
+    got = post_set("The team toured the Baobab Field Station near Kayes. "
+                   "Amara Diallo, head of the station, showed them the seed bank.")
+    assert ("Amara Diallo", "Head", "Baobab Field Station") in got
+
+
+def test_title_before_name_organisation_after_name():
+    got = post_set("Pro-Rector Jonas Vilkas of the Klaipeda Maritime Academy opened the session.")
+    assert ("Jonas Vilkas", "Pro-Rector", "Klaipeda Maritime Academy") in got
+    assert not any(r is None for p, r, _ in got if p == "Jonas Vilkas")
+
+
+def test_who_is_also_role_with_field_at_organisation():
+    got = post_set("Dr. Ines Falk, who is also director of research at the Elbe Institute of Ecology, chaired the panel.")
+    assert ("Ines Falk", "Director of Research", "Elbe Institute of Ecology") in got
+
+
+def test_head_of_possessive_department():
+    got = post_set("Prof. Omar Haddad, head of Lakeside University's chemistry department, and Pro-Rector Jonas Vilkas "
+                   "of the Klaipeda Maritime Academy opened the event.")
+    assert ("Omar Haddad", "Head", "Lakeside University") in got
+    # the possessive belongs to Haddad's apposition, not to the next person's title
+    assert ("Jonas Vilkas", "Pro-Rector", "Lakeside University") not in got
+
+
+def test_organisation_opening_the_sentence_hosts_roles_given_alone():
+    got = post_set("At the Caspian University of Technology, the visitors toured two laboratories, and "
+                   "Prof. Kari Lund, the dean of engineering, welcomed them.")
+    assert ("Kari Lund", "Dean of Engineering", "Caspian University of Technology") in got
+
+
+def test_degree_after_name_does_not_cut_the_apposition():
+    got = post_set("The MoU was signed by TANAKA Hiroshi, Dr. Eng., President of the Kiso Institute of Technology, and "
+                   "Dr. Lena Holt, Ph.D., director of the Fjord Coastal Institute.")
+    assert ("TANAKA Hiroshi", "President", "Kiso Institute of Technology") in got
+    assert ("Lena Holt", "Director", "Fjord Coastal Institute") in got
+
+
+def test_coordinated_people_keep_their_own_appositions():
+    got = post_set("From the Lombok Marine University, Dr. Wayan Sudarma, Vice Rector for Cooperation, and "
+                   "Bapak Made Sutrisno, M.Eng., head of the Lombok Marine University International Office, joined.")
+    assert ("Made Sutrisno", "Head", "Lombok Marine University International Office") in got
+    assert not any(p == "Wayan Sudarma" and r == "Head" for p, r, _ in got)
+
+
+def test_contact_lines_a_line_break_ends_the_post():
+    got = post_set("Contacts:\nIng. Petra Horakova, Ph.D., Head of the Unit of Regional Programmes\n"
+                   "Dr. Milan Sykora, programme officer for Slovak cooperation\n")
+    assert ("Petra Horakova", "Head", "Unit of Regional Programmes") in got
+    assert not any(p == "Milan Sykora" and r == "Head" for p, r, _ in got)
+
+
+def test_former_role_and_now_role():
+    got = post_set("The advisory board will be chaired by Ms Ivana Horvat, former State Secretary and now Director of "
+                   "the Sava Basin Institute.")
+    assert ("Ivana Horvat", "Director", "Sava Basin Institute") in got
+    assert not any(r == "State Secretary" for p, r, _ in got)
+
+
+def test_post_then_second_title_then_name():
+    got = post_set("The guests were Scientific Secretary of the Presidium of the Ural Academy of Sciences, Corresponding "
+                   "Member of the Ural Academy of Sciences Oleg Petrovich Sannikov; and others.")
+    assert ("Oleg Petrovich Sannikov", "Scientific Secretary", "Presidium of the Ural Academy of Sciences") in got
+    assert ("Oleg Petrovich Sannikov", "Corresponding Member", "Ural Academy of Sciences") in got
+
+
+def test_role_of_organisation_with_acronym_then_name():
+    got = post_set("The talks were chaired by the President of the Sahel Grain Institute (SGI), Dr. Selma Okoro.")
+    assert ("Selma Okoro", "President", "Sahel Grain Institute") in got
+
+
+def test_its_role_after_the_name():
+    got = post_set("The Ethiopian side was represented by Dr. Abebe Kebede, Director General of the Ethiopian Space "
+                   "Science Institute, and Ms. Hanna Alemu, its deputy director.")
+    assert ("Hanna Alemu", "Deputy Director", "Ethiopian Space Science Institute") in got
+
+
+def test_attending_from_hosts_a_list_of_roles():
+    got = post_set("Attending from the Kiso Institute of Technology were Dr. Ken Mori, Trustee (Finance); "
+                   "Dr. Aya Ito, Professor Emeritus; and Dr. Ren Sato, Dean of the Graduate School of Forestry.")
+    assert ("Aya Ito", "Professor Emeritus", "Kiso Institute of Technology") in got
+    assert ("Ren Sato", "Dean", "Graduate School of Forestry") in got
+
+
+def test_roles_given_alone_then_both_of_one_organisation():
+    got = post_set("The delegation comprised Prof. Jane Wambui, vice-chancellor, and Dr. Peter Otieno, registrar, "
+                   "both of Rift Valley University.")
+    assert ("Jane Wambui", "Vice-Chancellor", "Rift Valley University") in got
+    assert ("Peter Otieno", "Registrar", "Rift Valley University") in got
+
+
+def test_bare_institution_word_is_the_organisation_named_before():
+    got = post_set("A session of the Presidium of the Academy of Sciences of Atlantis was held on 3 May. "
+                   "Academician Iris Vane (Vice-President of the Academy) opened it.")
+    assert ("Iris Vane", "Vice-President", "Academy of Sciences of Atlantis") in got
+
+
+def test_present_copula_gives_a_post_past_does_not():
+    got = post_set("Dr. Sara Levi is a senior researcher with the Galilee Water Institute. "
+                   "Dr. Omar Said was director of the Nile Delta Institute.")
+    assert ("Sara Levi", "Senior Researcher", "Galilee Water Institute") in got
+    assert not any(p == "Omar Said" for p, _, _ in got)
+
+
+def test_who_heads_a_field_at_an_organisation():
+    got = post_set("Nadia Rahman, who heads research at the Bengal Delta Institute, joined the call.")
+    assert ("Nadia Rahman", "Head", "Bengal Delta Institute") in got
+
+
+def test_untranslated_spanish_titles_are_roles():
+    got = post_set("Also present were Ing. Julián Ortiz Rueda, Decano, and Dra. Yesenia Parra Pinilla, Vicedecana, of the "
+                   "Faculty of Engineering of the Magdalena Valley University.")
+    assert ("Julián Ortiz Rueda", "Decano", "Faculty of Engineering of the Magdalena Valley University") in got
+    assert ("Yesenia Parra Pinilla", "Vicedecana", "Faculty of Engineering of the Magdalena Valley University") in got

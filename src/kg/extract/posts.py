@@ -29,6 +29,9 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
     seen: set[tuple[int, str | None, int]] = set()
 
     text = _doc_text(doc)  # spaCy joins the tokens anew on every doc.text
+    # "X, Dr. Sci., President of Y": a degree after a name is no name of its own; left in, it cuts
+    # the person off from the apposition that gives the post
+    phrases = [q for q in phrases if not _is_degree(text, q)]
     # "Minister of Technology and Science" heads the "Ministry of Technology and Science" the article names
     ministries = {norm(e.name)[len("ministry of "):]: e for e in ents.entities
                   if e.kind == "Organisation" and norm(e.name).startswith("ministry of ")}
@@ -39,9 +42,14 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
         after = norm(text[r.end:r.end + 120])
         return next((e for field, e in ministries.items() if re.match(rf"(of|for)( the)? {re.escape(field)}\b", after)), None)
 
+    org_phrases = [q for q in phrases if q.kind == "Organisation"]
+
     def add(p: Phrase, role: str | None, org: Phrase | Entity | None, role_phrase: Phrase | None = None) -> None:
         person = ents.get(p)
         organisation = ents.get(org) if isinstance(org, Phrase) else org
+        # "Vice-President of the Academy": a bare institution word is the last organisation named with it
+        if isinstance(org, Phrase) and " " not in org.text and LEX.org_head(org.text):
+            organisation = _named_with(org.text, org.start, org_phrases, ents) or organisation
         if organisation is None and role_phrase is not None:
             organisation = ministry(role_phrase)
         if person is None or person.kind != "Person":
@@ -63,7 +71,7 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
             continue
         nxt = phrases[i + 1] if i + 1 < len(phrases) else None
         if p.role:  # "Research Fellow X": the role written before the name
-            prev_org = _org_before_role(phrases, i)
+            prev_org = _org_before_role(phrases, i, text)
             add(p, p.role, prev_org)
         if nxt is None or nxt.sent != p.sent:
             continue
@@ -88,6 +96,8 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
         add(*m)
     for m in _pattern_posts(doc, phrases, ents, sentences):
         add(*m)
+    for m in _parse_posts(doc, phrases, ents):
+        add(*m)
     # "Director-General of Y, X" / "Y's Director X" / "Director of Y X"
     for i, r in enumerate(phrases):
         if r.kind != "Role" or i + 1 >= len(phrases):
@@ -108,13 +118,15 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
                 continue
         if j < len(phrases) and phrases[j].kind == "Person" and phrases[j].sent == r.sent:
             gap = _words_between(doc, (org or r).tokens[1], phrases[j].tokens[0])
-            if gap in (",", ""):
+            # "Head of Y\nDr. Z, officer": a line break with no comma ends a contact line
+            broken = "\n" in text[(org or r).start:phrases[j].start] and "," not in text[(org or r).end:phrases[j].start]
+            if gap in (",", "") and not broken:
                 # "a delegation of Y, led by its Director, X": the organisation "its" stands for
                 if org is None and r.tokens[0] > 0 and doc[r.tokens[0] - 1].lower_ == "its":
                     org = next((q for q in reversed(phrases[:i]) if q.sent == r.sent and q.kind == "Organisation"), None)
                 # "Y's Director X", "KUT Vice-Chancellor Prof. X": the organisation right before the role
                 if org is None and prev is not None and prev.kind == "Organisation" and prev.sent == r.sent \
-                        and (prev.possessive or prev.tokens[1] == r.tokens[0]):
+                        and (prev.possessive and re.fullmatch(r"['’]s\s*", text[prev.end:r.start]) or prev.tokens[1] == r.tokens[0]):
                     org = prev
                 add(phrases[j], r.role, org, r)
     # "Vice-President Zhang welcomed ..." after "ZHANG Wei, Vice-President of CAGIS": the same post
@@ -124,6 +136,25 @@ def find(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sentences: list
         if m.organisation is None and m.role:
             m.organisation = _org_named_in_role(m, phrases, ents, sentences)
     return _drop_subsumed(out)
+
+
+DEGREE = re.compile(r"(?:(?:Dr|Ph|M|B|D|Ir|Ing|Eng)\.\s?(?:-?[A-Z][A-Za-z]{0,4}\.?)+|Ph\.?\s?D\.?|D\.?\s?Sc\.?|M\.?\s?Sc\.?"
+                    r"|M\.?\s?Phil\.?|MBA|M\.?\s?A\.?|B\.?\s?Sc\.?|(?:Dr|M|B)\.?\s?-?[A-Z][a-z]{1,4}\.?)")
+
+
+def _is_degree(text: str, q: Phrase) -> bool:
+    """Is this phrase a degree written after a name (", Dr. Sci.,", ", M.Eng.,", ", PhD,")?
+
+    >>> _is_degree("A B, Dr. Sci., President", Phrase("Person", "Sci", 9, 12, 0))
+    True
+    """
+    if q.kind not in ("Person", "Other") or len(q.text) > 8:
+        return False
+    m = re.search(r",\s*((?:[A-Z][a-z]{0,2}\.\s?)?)$", text[max(0, q.start - 8):q.start])
+    if m is None:
+        return False
+    full = m.group(1) + q.text + ("." if text[q.end:q.end + 1] == "." else "")
+    return DEGREE.fullmatch(full) is not None and re.match(r"\.?\s*[,;)]", text[q.end:q.end + 3]) is not None
 
 
 def _org_named_in_role(m: Membership, phrases: list[Phrase], ents: ArticleEntities, sentences: list[Span]) -> Entity | None:
@@ -139,9 +170,11 @@ def _named_with(word: str, at: int, orgs: list[Phrase], ents: ArticleEntities) -
     """"the Academy" before offset ``at``: the last organisation named with that word, or the
     parent it names ("the Presidium of the Academy of X" -> the Academy of X)."""
     word = word.lower()
-    for q in reversed(orgs):
-        if q.start >= at or word not in q.text.lower().replace("-", " ").split():
-            continue
+    before = [q for q in orgs if q.start < at and word in q.text.lower().replace("-", " ").split()]
+    # "the Centre" after "the Council of Member States of the Centre for X" and "the Centre for X":
+    # the organisation whose own head word it is, before one that only names it as its parent
+    own = [q for q in before if _head_word(q.text) == word]
+    for q in reversed(own or before):
         e = ents.get(q)
         if e is None or e.kind != "Organisation":
             return None
@@ -149,7 +182,12 @@ def _named_with(word: str, at: int, orgs: list[Phrase], ents: ArticleEntities) -
         while k is not None and len(chain) < 4:
             chain.append(k)
             k = k.parent
-        return next((c for c in chain if _head_word(c.name) == word), e)
+        found = next((c for c in chain if _head_word(c.name) == word), None)
+        if found is None:  # "Presidium of the Academy of X" with no parent recorded: the Academy of X it names
+            inner = e.name.lower()
+            found = next((c for c in ents.entities if c.kind == "Organisation" and c is not e
+                          and _head_word(c.name) == word and c.name.lower() in inner), e)
+        return found
     return None
 
 
@@ -171,7 +209,9 @@ def _drop_subsumed(out: list[Membership]) -> list[Membership]:
             return False
         wa, wb = _words(a.role), _words(b.role)
         if a.organisation is None:
-            return bool(wa) and bool(wb) and b.organisation is not None and (wa <= wb or wb <= wa)
+            if b.organisation is None:  # "Permanent Representative" beside "Permanent Representative of Barbados"
+                return bool(wa) and wa < wb
+            return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
         if a.organisation is not b.organisation:
             return False
         # "Dean (R&D)", "Vice-Rector for Research": the same post with its portfolio ("Director" and
@@ -255,7 +295,7 @@ def _host_before(phrases: list[Phrase], i: int) -> Phrase | None:
     return host
 
 
-def _org_before_role(phrases: list[Phrase], i: int) -> Phrase | None:
+def _org_before_role(phrases: list[Phrase], i: int, text: str | None = None) -> Phrase | None:
     """"UNESCO's Director X", "CAGIS President X": an organisation right before the role of person i."""
     j = i - 1
     if j >= 0 and phrases[j].kind == "Role":
@@ -263,7 +303,9 @@ def _org_before_role(phrases: list[Phrase], i: int) -> Phrase | None:
     if j < 0 or phrases[j].kind != "Organisation" or phrases[j].sent != phrases[i].sent:
         return None
     nxt = phrases[j + 1]
-    if phrases[j].possessive or phrases[j].tokens[1] == nxt.tokens[0]:
+    # "UNESCO's Director X", not "Y's chemistry department, and Vice-Rector X"
+    if phrases[j].possessive and (text is None or re.fullmatch(r"['’]s\s*", text[phrases[j].end:nxt.start])) \
+            or phrases[j].tokens[1] == nxt.tokens[0]:
         return phrases[j]
     return None
 
@@ -408,14 +450,16 @@ def _macros() -> dict[str, str]:
     org_words = _alternation(w for w in LEX.org_heads if w.isalpha())
     hon = _alternation(LEX.honorifics)
     return {
-        "P": r"⟨P(?P<p{n}>\d+)⟩",
+        # a degree written after the name is skipped ("⟨P1⟩, Ph.D., director of ...")
+        "P": r"⟨P(?P<p{n}>\d+)⟩(?:\s*,\s*(?:(?:Dr|Ph|M|B|D|Ir|Ing|Eng)\.\s?(?:-?[A-Z][A-Za-z]{0,4}\.)+|PhD|MSc|MBA|DSc)(?=\s*,))?",
         "HON": rf"(?:(?:(?:{hon})(?![\w'])|[A-Z][a-z]{{0,5}}\.|\([A-Z][a-z]{{0,5}}\.\))\s*)*",
         "DET": r"(?:(?:the|a|an|our|its)\s+)?",
         "LROLE": rf"(?P<lr{{n}}>{lrole})",
         # "Head of Programmes": a role with its field when the field is no organisation
-        # ("professor of physics at Y": a field in lower case only before "at"/"in" and an organisation)
+        # ("professor of physics at Y": a field in lower case only before "at"/"in" and an organisation,
+        # or closing the apposition: "Y, the dean of engineering, said")
         "ROLE": rf"(?:⟨R(?P<r{{n}}>\d+)⟩|(?P<lr{{n}}>{lrole}))(?:\s+(?P<rp{{n}}>of|for)\s+(?:⟨X(?P<rx{{n}}>\d+)⟩"
-                rf"|(?P<rl{{n}}>[a-z]+(?:\s+(?:and\s+)?[a-z]+){{0,2}})(?=\s+(?:at|in)\s+(?:the\s+)?⟨O)))?"
+                rf"|(?P<rl{{n}}>(?!the\b|a\b|an\b)[a-z]+(?:\s+(?:and\s+)?[a-z]+){{0,2}})(?=\s+(?:at|in)\s+(?:the\s+)?⟨O|\s*[,;)]\s)))?"
                 rf"(?:\s*\((?P<rf{{n}}>[^()]{{1,60}})\))?",
         # an organisation by name (after "Kazakhstan's"), or "the institute" for the last one named
         "ORG": rf"(?:(?:⟨[LXO]\d+⟩['’]s\s+|(?:[Tt]he|its|their)\s+[a-z]+['’]s\s+)?⟨O(?P<o{{n}}>\d+)⟩|(?:[Tt]he|[Tt]his|[Oo]ur)\s+(?P<ah{{n}}>(?i:{org_words}))\b(?!['’]s|\s*⟨))",
@@ -472,7 +516,8 @@ def _skeleton(text: str, sent: Span, phrases: list[tuple[int, Phrase]]) -> tuple
         where.append((skel_len, p.start))
         parts.append(mark)
         skel_len += len(mark)
-        pos = p.end
+        # a phrase that ends in a line break keeps it in the skeleton (a line break ends a contact line)
+        pos = p.start + len(text[p.start:p.end].rstrip())
     where.append((skel_len, pos))
     parts.append(text[pos:sent.end])
     return "".join(parts), where
@@ -594,3 +639,145 @@ def _pattern_posts(doc: Doc, phrases: list[Phrase], ents: ArticleEntities, sente
                     if role_is_held(skel, c, 1):
                         yield person, _role_text(c, 1, phrases), org_of(c, 1, skel, where)
                     end = c.end()
+
+
+# ---------------------------------------------------------------- posts read from the dependency parse
+#
+# The shapes above are written over the surface; the parse finds the same apposition whatever the
+# wording between: "X, head of the station", "X, an engineer from Y", "the dean of engineering, X",
+# "X, who is also vice-president for research at Y", "Vice-Rector X of Y". Only posts whose
+# organisation the parse reaches are taken here (a bare role is left to the patterns).
+
+ORG_PREPS = {"of", "at", "from", "in", "with", "for", "to"}
+LEAD_VERBS = {"head": "Head", "lead": "Head", "direct": "Director", "chair": "Chair", "coordinate": "Coordinator",
+              "manage": "Manager"}
+FIELD_PREPS = {"of", "for"}  # "director of research", "vice-president for research": a field, part of the role
+ROLE_MODS = {"compound", "amod", "nmod"}
+
+
+def _span_root(doc: Doc, p: Phrase):
+    a, b = p.tokens
+    return next((t for t in doc[a:b] if not a <= t.head.i < b or t.head.i == t.i), doc[b - 1])
+
+
+def _parse_posts(doc: Doc, phrases: list[Phrase], ents: ArticleEntities):
+    """Posts from the parse: appositions ("X, head of the station" -> Head of the station named
+    before), a role on the person's own title ("Vice-Rector X of Y"), relative clauses ("X, who is
+    also dean of Y", "X, who heads research at Y") and a present copula ("X is a lecturer at Y")."""
+    by_tok: dict[int, Phrase] = {}
+    for q in phrases:
+        for k in range(*q.tokens):
+            by_tok[k] = q
+    orgs = [q for q in phrases if q.kind == "Organisation"]
+    people_at: dict[int, list[int]] = {}  # sentence -> first tokens of the people named in it
+    for q in phrases:
+        if q.kind == "Person":
+            people_at.setdefault(q.sent, []).append(q.tokens[0])
+
+    def role_of(t) -> str | None:
+        """The role a token heads ("senior lecturer", "Vice-Rector"), or None."""
+        ph = by_tok.get(t.i)
+        if ph is not None:
+            return ph.role if ph.kind == "Role" else None
+        if not t.is_alpha and "-" not in t.text or not is_role_word(t.text[:1].upper() + t.text[1:]):
+            return None
+        if t.pos_ not in ("NOUN", "PROPN"):
+            return None
+        words, k = [t.text], t.i - 1
+        # the modifiers written right before it ("chief technology officer", "associate professor")
+        while k >= 0 and doc[k].head.i in (t.i, k + 1) and doc[k].dep_ in ROLE_MODS and doc[k].is_alpha \
+                and k not in by_tok and doc[k].lower_ not in NOT_ROLE_MODIFIERS.split() and t.i - k <= 3:
+            words.insert(0, doc[k].text)
+            k -= 1
+        return _title(" ".join(w.lower() if not w.isupper() else w for w in words))
+
+    def org_of(t, role: str, depth: int = 0) -> tuple[str, Phrase | Entity | None]:
+        """(role with its field, organisation) along the role's poss / prep-pobj chain."""
+        for c in t.children:
+            if c.dep_ == "poss" and (ph := by_tok.get(c.i)) is not None and ph.kind == "Organisation":
+                return role, ph  # "Y's director"
+        for c in t.children:
+            if c.dep_ != "prep" or c.lower_ not in ORG_PREPS:
+                continue
+            ob = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if ob is None:
+                continue
+            ph = by_tok.get(ob.i)
+            if ph is not None:
+                if ph.kind == "Organisation":
+                    return role, ph
+                return role, None
+            if ob.pos_ != "NOUN":
+                continue
+            # "head of Y's chemistry department": the organisation the possessive names
+            poss = next((o for o in ob.children if o.dep_ == "poss" and by_tok.get(o.i) is not None), None)
+            if poss is not None and by_tok[poss.i].kind == "Organisation":
+                return role, by_tok[poss.i]
+            # "head of the station": the last organisation named with that word
+            if any(d.lower_ in ("the", "this", "our") for d in ob.children if d.dep_ == "det"):
+                e = _named_with(ob.lower_, ob.idx, orgs, ents)
+                if e is not None:
+                    return role, e
+                continue
+            # "director of research at Y": the field belongs to the role, the organisation follows
+            if c.lower_ in FIELD_PREPS and depth == 0 and ob.is_lower and not any(d.dep_ == "det" for d in ob.children):
+                field_ = [ob.text] + [x.text for x in ob.children if x.dep_ == "conj" and x.is_lower]
+                got = org_of(ob, f"{role} {c.lower_} {_title(' and '.join(field_))}", 1)
+                if got[1] is not None:
+                    return got
+        return role, None
+
+    for p in phrases:
+        if p.kind != "Person":
+            continue
+        root = _span_root(doc, p)
+        cands = [c for c in root.children if c.dep_ == "appos" and c.i >= p.tokens[1]]
+        # "X, Ph.D., Head of Y": the parse hangs the role on the degree
+        cands += [x for c in cands if c.i not in by_tok for x in c.children if x.dep_ == "appos"]
+        # "X, former State Secretary and now Director of Y": the role coordinated with the apposition
+        cands += [x for c in cands for x in c.children if x.dep_ == "conj"]
+        if root.dep_ == "appos" and root.head.i < p.tokens[0]:
+            cands.append(root.head)  # "the dean of engineering, X"
+        for c in root.children:  # "X, who is (also) dean of Y", "X, who serves as head of Y"
+            # a past tense is a former post ("X, who was director of Y")
+            if c.dep_ == "relcl" and c.tag_ != "VBD" and not any(a.dep_ in ("aux", "auxpass") and a.tag_ == "VBD" for a in c.children):
+                cands += [a for a in c.children if a.dep_ == "attr"]
+                cands += [o for pr in c.children if pr.dep_ == "prep" and pr.lower_ == "as" for o in pr.children if o.dep_ == "pobj"]
+        # "X is a senior researcher with Y" (a present copula: "X was ..." is a former post)
+        if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ == "be" and root.head.tag_ in ("VBZ", "VBP"):
+            cands += [a for a in root.head.children if a.dep_ == "attr"]
+        if p.role:  # "Vice-Rector X of Y": the title's organisation after the name
+            cands.append(root)
+        # "X, who heads research at Y" / "X, who leads the Y": a verb that is a post
+        for c in root.children:
+            if c.dep_ == "relcl" and c.tag_ == "VBZ" and c.lemma_ in LEAD_VERBS:
+                objs = [o for o in c.children if o.dep_ == "dobj"]
+                org = next((by_tok[o.i] for o in objs if by_tok.get(o.i) is not None), None)
+                if org is None:
+                    org = next((r for o in objs + [c] for r in [org_of(o, LEAD_VERBS[c.lemma_])[1]] if r is not None), None)
+                if org is not None and getattr(org, "kind", "Organisation") == "Organisation":
+                    yield p, LEAD_VERBS[c.lemma_], org
+        people = [k for k in people_at.get(p.sent, ()) if k != p.tokens[0]]
+        for t in cands:
+            # the parse hangs an apposition on the first of coordinated people ("A, Dean, and B, head of Y")
+            lo, hi = sorted((t.i, p.tokens[0]))
+            if any(lo < k < hi for k in people):
+                continue
+            role = p.role if t is root else role_of(t)
+            if not role:
+                continue
+            role, org = org_of(t, role)
+            # "A, dean of Y Prof. B" / "the Rector of Y, Prof. B": a role right before a name is that name's
+            if isinstance(org, Phrase) and org is not p and _person_follows(doc, org.tokens[1], by_tok):
+                continue
+            if org is not None:
+                yield p, role, org
+
+
+def _person_follows(doc: Doc, k: int, by_tok: dict[int, Phrase]) -> bool:
+    """Does a person's name (after a comma or honorifics) start at token k?"""
+    if k > 0 and "\n" in doc[k - 1].text + doc[k - 1].whitespace_:
+        return False  # a line break ends a contact line; the next line is someone else's
+    while k < len(doc) and (doc[k].text == "," or LEX.is_honorific(doc[k].text)):
+        k += 1
+    return k < len(doc) and (q := by_tok.get(k)) is not None and q.kind == "Person"
