@@ -204,3 +204,9 @@ def test_a_long_field_of_a_role_before_its_organisation():
 def test_a_person_at_the_end_of_a_role_and_its_organisation_with_no_comma():
     ex = people("It was attended by Chief Scientific Secretary of the Presidium of the BAS Pavel Andreyevich Kholmogorov.")
     assert ex == {"Pavel Andreyevich Kholmogorov"}
+
+
+def test_central_european_degrees_given_names_like_months_or_roles_and_indonesian_universities():
+    found = people("Dr. Jun Sato met RNDr. Pavel Novak, Mgr. Eva Dvorak and Ms. Tigist Alemu.")
+    assert found == {"Jun Sato", "Pavel Novak", "Eva Dvorak", "Tigist Alemu"}
+    assert "Universitas Nusa Lestari" in orgs("The delegation of the Universitas Nusa Lestari arrived.")

@@ -89,7 +89,7 @@ PARTICLE_HYPHEN = re.compile(r"^(?:al|el|ad|ad-|ud|ul|ur|ibn|bin|binti|abu|de|da
 INITIAL = re.compile(r"^(?:[A-Z]\.|[A-Z][a-z]{1,3}\.)$")
 # Months that are also given names ("June Wong", "April Mensah"); read as a name only when a
 # capitalised word follows and nothing date-like comes before
-MONTH_NAMES = {"april", "may", "june", "july", "august", "jan"}  # "Jan" is a Dutch, Polish, Czech given name
+MONTH_NAMES = {"april", "may", "june", "july", "august", "jan", "jun"}  # "Jan" is a Dutch, Polish, Czech given name
 DATE_LEAD = {"in", "on", "of", "since", "until", "till", "by", "during", "from", "to", "early", "late", "mid",
              "last", "next", "this", "each", "every", "before", "after", "between", "and", "-", "–"}
 
@@ -577,7 +577,7 @@ def is_role_word(word: str) -> bool:
     not the surname "Lindqvist")."""
     if LEX.is_role_head(word) or LEX.is_role_head(word.split("-")[-1]):
         return True
-    return len(word) > 5 and word[0].isupper() and word.endswith("ist") and word.isalpha() \
+    return len(word) > 7 and word[0].isupper() and word.endswith("ist") and word.isalpha() \
         and not word.lower().endswith(("vist", "quist", "qvist", "kvist"))
 
 

@@ -112,9 +112,9 @@ def load_nlp() -> Language:
     nlp = spacy.load(MODEL)
     # "Hon.", "Engr.": abbreviated forms of address spaCy's English exceptions do not know stay
     # one token, so the name after them is read as a person's
-    for form in sorted(LEX.honorifics):
+    for form in sorted(set(LEX.honorific_forms)):
         if form.endswith(".") and len(nlp.tokenizer(form)) > 1:
-            for variant in {form.capitalize(), form.upper()}:
+            for variant in {form, form.capitalize(), form.upper()}:
                 nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])
     # company suffixes stay one token, so "Seaward Dynamics Pvt. Ltd." is one name
     for form in COMPANY_SUFFIXES:

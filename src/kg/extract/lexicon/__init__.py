@@ -26,6 +26,7 @@ def _lines(name: str) -> list[list[str]]:
 class Lexicon:
     roles: frozenset[str]
     honorifics: frozenset[str]
+    honorific_forms: tuple[str, ...]  # as written ("RNDr."), for the tokenizer
     org_heads: dict[str, str]  # word -> "org" | "unit"
     place_heads: frozenset[str]
     event_words: tuple[tuple[str, frozenset[str]], ...]  # (type, words), most specific first
@@ -36,6 +37,7 @@ class Lexicon:
         return cls(
             roles=frozenset(r[0].lower() for r in _lines("roles.txt")),
             honorifics=frozenset(r[0].lower() for r in _lines("honorifics.txt")),
+            honorific_forms=tuple(r[0] for r in _lines("honorifics.txt")),
             org_heads={r[0].lower(): (r[1] if len(r) > 1 else "org") for r in _lines("org_heads.txt")},
             place_heads=frozenset(r[0].lower() for r in _lines("places.txt")),
             event_words=tuple((r[0], frozenset(r[1].split())) for r in _lines("event_words.txt")),
