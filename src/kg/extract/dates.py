@@ -39,8 +39,11 @@ PATTERNS = [
     re.compile(_f(r"\b{d1}\s+{m1}(?:,?\s+{y})?\b", d1=_D, m1=_M, y=_Y)),
     # 2018-09-17
     re.compile(r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"),
-    # March 2021 / in 2019
+    # March 2021
     re.compile(_f(r"\b{m1},?\s+{y}\b", m1=_M, y=_Y)),
+    # in 2019 / in early 2019: a year alone, only after "in" and not the start of a span or a
+    # name ("in 2022–2026", "in 2019/20", "in 2019 Annual Report"), so "signed in 2019" is dated
+    re.compile(r"\b[Ii]n\s+(?:(?:early|late|mid)[- ])?(?P<yo>(?:19|20)\d\d)\b(?!\s*(?:[-–—/]\s*\d|[-–—/]\d|['’]s|\s[A-Z]))"),
 ]
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY = re.compile(r"\b(?:[Oo]n|[Ll]ast|[Tt]his past)\s+(?P<w1>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -57,6 +60,7 @@ class DateMention:
     end: date | str | None = None
     explicit_year: bool = False
     dateline: bool = False  # the article's own date ("Paris, 7 May 2024 —", a date line of the page), no event's
+    year_only: bool = False  # "in 2019": only the year is known ("2019"); never the article's own date
 
 
 # "Gopalpur, 9 January 2024:", "PARIS, 7 May 2024 —": a dateline opening a paragraph
@@ -119,6 +123,9 @@ def find_dates(text: str, default_year: int | None = None, published: date | Non
                 start -= timedelta(days=7)
             out.append(DateMention(m.start(), m.end(), m.group(0), start, end, False))
             continue
+        if "yo" in g:
+            out.append(DateMention(m.start("yo"), m.end(), g["yo"], g["yo"], None, True, year_only=True))
+            continue
         if "iso" in g:
             y, mo, d = map(int, g["iso"].split("-"))
             start = _day(y, mo, d)
@@ -144,7 +151,7 @@ def find_dates(text: str, default_year: int | None = None, published: date | Non
             end = None
         out.append(DateMention(m.start(), m.end(), m.group(0), start, end, explicit))
     return [DateMention(d.begin, d.end_char, d.text, d.start, d.end, d.explicit_year, True)
-            if _is_dateline(text, d.begin, d.end_char) else d for d in out]
+            if not d.year_only and _is_dateline(text, d.begin, d.end_char) else d for d in out]
 
 
 def _last_weekday(ref: date, name: str) -> date:
@@ -156,7 +163,7 @@ def article_year(text: str, published: date | None) -> int | None:
     first full date written (the lead's date), else the first year written."""
     if published:
         return published.year
-    full = [d for d in find_dates(text) if d.explicit_year]
+    full = [d for d in find_dates(text) if d.explicit_year and not d.year_only]
     if full:
         first = full[0].start
         return first.year if isinstance(first, date) else int(first[:4])
@@ -179,7 +186,7 @@ def reference_date(dates: list[DateMention], published: date | None) -> date | N
     """The article's own time: its publication date, else the first full date it gives (the lead's)."""
     if published:
         return published
-    known = [as_date(d.end or d.start) for d in dates if d.explicit_year]
+    known = [as_date(d.end or d.start) for d in dates if d.explicit_year and not d.year_only]
     return known[0] if known else None
 
 

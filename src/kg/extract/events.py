@@ -19,16 +19,22 @@ from pathlib import Path
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from ..article import Entity, Event, Span
-from .dates import DateMention, as_date
+from .dates import DateMention, as_date, is_history
 from .entities import ArticleEntities
 from .names import LEX, Phrase
 
 _DATA = json.loads((Path(__file__).parent / "patterns" / "events.json").read_text(encoding="utf-8"))
-# verb lemma -> [(type, particle or preposition required, object word class or None)]
-VERB_EVENTS: dict[str, list[tuple[str, str | None, frozenset[str] | None]]] = {}
+# verb lemma -> [(type, particle or preposition required, object word class or None, a person may be the object)]
+VERB_EVENTS: dict[str, list[tuple[str, str | None, frozenset[str] | None, bool]]] = {}
 for _rule in _DATA["verb_triggers"]:
     VERB_EVENTS.setdefault(_rule["lemma"], []).append(
-        (_rule["type"], _rule.get("prep"), frozenset(_DATA[_rule["object"]]) if "object" in _rule else None))
+        (_rule["type"], _rule.get("prep"), frozenset(_DATA[_rule["object"]]) if "object" in _rule else None,
+         bool(_rule.get("person_object"))))
+# "the opening of the laboratory": nouns that name an event only with an "of" object
+OF_NOUNS: dict[str, str] = {r["lemma"]: r["type"] for r in _DATA["of_noun_triggers"]}
+RECALL_VERBS = frozenset(_DATA["recall_verbs"])
+GREETING_VERBS = frozenset(_DATA["greeting_verbs"])
+ANCHOR_NOUNS = frozenset(_DATA["anchor_nouns"])
 AGREEMENT_WORDS = frozenset(_DATA["agreement_words"])
 CANCEL_VERBS = frozenset(_DATA["cancel_verbs"])
 CANCEL_WORDS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _DATA["cancel_words"]) + r")\b", re.I)
@@ -52,6 +58,12 @@ class _Found:
     event: Event
     sent: int
     trigger: Token
+    heading: bool = False  # told in a headline ("Delegation of X visited Y"), which the body tells again with its date
+    history: bool = False  # dated long before the article: background ("first signed in 2013")
+
+    @property
+    def background(self) -> bool:
+        return self.history or _in_passing(self.trigger)
 
 
 def _event_type(tok: Token) -> str | None:
@@ -59,10 +71,17 @@ def _event_type(tok: Token) -> str | None:
     if lemma == "call" and any(c.lower_ == "courtesy" for c in tok.children):
         return "Meeting"  # "paid a courtesy call on the Director General"
     if tok.pos_ == "VERB" and lemma in VERB_EVENTS:
-        for etype, prep, objects in VERB_EVENTS[lemma]:
-            if _verb_fits(tok, prep, objects):
+        for etype, prep, objects, person in VERB_EVENTS[lemma]:
+            if _verb_fits(tok, prep, objects, person):
                 return etype
         return None
+    if lemma in OF_NOUNS and tok.pos_ in ("NOUN", "PROPN", "VERB") and tok.dep_ not in ("amod", "compound"):
+        # "the opening of the new laboratory", but not "the opening of the forum" (a part of the forum)
+        obj = next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                    if g.dep_ == "pobj"), None)
+        if obj is None or any(obj.lemma_.lower() in words for _, words in LEX.event_words):
+            return None
+        return OF_NOUNS[lemma]
     if tok.pos_ in ("NOUN", "PROPN"):
         for etype, words in LEX.event_words:
             if lemma in words or tok.lower_ in words:
@@ -70,9 +89,11 @@ def _event_type(tok: Token) -> str | None:
     return None
 
 
-def _verb_fits(verb: Token, prep: str | None, objects: frozenset[str] | None) -> bool:
+def _verb_fits(verb: Token, prep: str | None, objects: frozenset[str] | None, person: bool = False) -> bool:
     """Does this verb have the particle and the kind of object its rule asks for?
-    "entered into an MoU" (prep "into", an agreement word), "received the delegation"."""
+    "entered into an MoU" (prep "into", an agreement word), "received the delegation", and with
+    ``person``, a named person or role ("received Ambassador X", "welcomed the Rector of Y"), not
+    what a person did ("welcomed the initiative of Professor X")."""
     kids = list(verb.children)
     if prep is not None:
         preps = [c for c in kids if c.dep_ in ("prep", "prt") and c.lower_ == prep]
@@ -86,8 +107,18 @@ def _verb_fits(verb: Token, prep: str | None, objects: frozenset[str] | None) ->
             return True
         cands = [c for c in kids if c.dep_ in ("dobj", "nsubjpass")] or [
             c for c in kids if c.dep_ == "nsubj"]  # telegraphic "MoU inked: 5 Feb"
+        if not cands and verb.dep_ == "conj":  # "the accord was signed in 2013 and renewed in 2018"
+            cands = [c for c in verb.head.children if c.dep_ in ("dobj", "nsubjpass")]
+        if verb.dep_ in ("relcl", "acl"):  # "the agreement the two councils concluded in 2016"
+            cands.append(verb.head)
     cands += [g for c in cands for g in c.conjuncts]
-    return any(c.lemma_.lower() in objects or c.lower_ in objects for c in cands)
+    if any(c.lemma_.lower() in objects or c.lower_ in objects for c in cands):
+        return True
+    if not person:
+        return False
+    guests = verb.doc.user_data.get("kg_guest_tokens", frozenset())
+    cands = [c for c in cands if c.dep_ != "nsubj"]  # the host is the subject, not a guest
+    return any(c.i in guests or c.lemma_.lower() in objects for c in cands)
 
 
 def _dated(tok: Token, date_starts: frozenset[int]) -> bool:
@@ -117,6 +148,9 @@ def _happened(tok: Token, date_starts: frozenset[int] = frozenset()) -> bool:
     forum"), or the object of "during"/"at" ("during the visit"); and that verb must be in the
     past and not modal ("would conduct a video conference", "plans to hold").
     """
+    head = _list_head(tok)
+    if head is not None:  # "included a workshop on soil carbon, a tour of the laboratories and a meeting"
+        return _happened(head, date_starts)
     verb, node = None, tok
     for _ in range(4):  # climb to the governing verb
         if node.pos_ in ("VERB", "AUX") and node.dep_ not in ("amod", "compound"):
@@ -156,6 +190,9 @@ def _happened(tok: Token, date_starts: frozenset[int] = frozenset()) -> bool:
     if tok.dep_ == "attr" and tok.head == verb and verb.lemma_ == "be":
         # "the highlight of the visit was the signing of the accord"
         return any(c.dep_ == "nsubj" and c.lemma_.lower() in HIGHLIGHT_NOUNS for c in verb.children)
+    if tok.dep_ == "dobj" and tok.head == verb and verb.lemma_.lower() in RECALL_VERBS:
+        # "recalled her first visit to the station in 2013": a background event when it is dated
+        return _dated(verb, date_starts)
     if tok.dep_ in ("dobj", "attr"):
         return tok.head == verb and verb.lemma_.lower() in HAPPENING_VERBS | CONTAINING_VERBS
     if tok.dep_ == "pobj":
@@ -165,8 +202,56 @@ def _happened(tok: Token, date_starts: frozenset[int] = frozenset()) -> bool:
             return True
         if holder == verb and prep.lower_ in ("during", "at", "in"):
             return True
-        return holder == verb and prep.lower_ == "with" and verb.lemma_.lower() in CONTAINING_VERBS
+        # "concluded (its stay) with a visit to X"
+        return prep.lower_ == "with" and verb.lemma_.lower() in CONTAINING_VERBS and (
+            holder == verb or (holder.dep_ == "dobj" and holder.head == verb))
     return False
+
+
+def _contained(tok: Token) -> bool:
+    """Is this event word an item of what something included ("the programme included a workshop",
+    "the visit featured a tour of X")?"""
+    tok = _list_head(tok) or tok
+    while tok.dep_ == "conj" and tok.head != tok:
+        tok = tok.head
+    return tok.dep_ == "dobj" and tok.head.lemma_.lower() in CONTAINING_VERBS - {"pay", "make", "have", "conclude"}
+
+
+def _in_own_clause(verb: Token, t: Token) -> bool:
+    """Is ``t`` in the verb's own words, not in a verb coordinated with it?"""
+    return t in verb.subtree and not any(t in c.subtree for c in verb.children if c.dep_ == "conj")
+
+
+def _subject_entities(verb: Token) -> list[Entity]:
+    """The people and organisations named as the subject of a verb ("Dr. A and Dr. B signed")."""
+    at = verb.doc.user_data.get("kg_entity_at", {})
+    out: list[Entity] = []
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            for t in c.subtree:
+                e = at.get(t.i)
+                if e is not None and e not in out:
+                    out.append(e)
+    return out
+
+
+def _list_head(tok: Token) -> Token | None:
+    """The first item of a list of events this event word is a later item of: "a workshop on soil
+    carbon, a tour of the laboratories and a meeting with X" (the small parser hangs the later items
+    on the words of the first, as conjuncts or appositions). Only items told with "a"/"an"."""
+    if tok.dep_ not in ("conj", "appos") or not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+        return None
+    node = tok
+    for _ in range(6):
+        if node.head == node:
+            return None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return None
+        if node.dep_ in ("conj", "appos", "pobj", "prep", "compound"):
+            continue
+        return node if node.pos_ == "NOUN" and _event_type(node) is not None else None
+    return None
 
 
 def _main_verb_past(tok: Token) -> bool:
@@ -224,9 +309,41 @@ def _in_passing(tok: Token) -> bool:
     return tok.pos_ == "VERB" and tok.dep_ in ("acl", "relcl")
 
 
+def _year_of(tok: Token, d: DateMention) -> bool:
+    """Is a bare year ("in 2019") said of this event: in the event verb's own clause ("signed an
+    accord in 2019", "first visited the station in 2013"), in the event noun's phrase ("the visit
+    in 2019") or in the clause of the verb that holds it ("the workshop was held in 2019")? Not a
+    year of something else ("the institute, founded in 1998, hosted ...")."""
+    doc = tok.doc
+    year = next((t for t in doc[tok.sent.start:tok.sent.end] if t.idx == d.begin), None)
+    if year is None:
+        return False
+    holders = {tok} | ({tok.head} if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") else set())
+    node = year
+    for _ in range(4):
+        if node.head == node:
+            return False
+        if node.dep_ in ("relcl", "acl", "advcl", "ccomp", "appos") and node not in holders:
+            return False
+        node = node.head
+        if node in holders:
+            return True
+    return False
+
+
 def _own_date(tok: Token, sdates: list[DateMention], triggers: list[Token]) -> DateMention | None:
     """The date written in the event word's own phrase or clause ("the visit ... from 1 to 4 March",
-    "the MoU, signed in Oslo on 3 May 2012"), else the nearest one."""
+    "the MoU, signed in Oslo on 3 May 2012"), else the nearest one; a bare year only when it is
+    said of this event."""
+    sdates = [d for d in sdates if not d.year_only or _year_of(tok, d)]
+    if tok.pos_ == "VERB" and not _in_passing(tok):
+        # "signed in Valparaiso in 2013 and renewed in 2018": the date in the verb's own words,
+        # not in a verb coordinated with it
+        skip = [(c.left_edge.idx, c.right_edge.idx + len(c.right_edge)) for c in tok.children if c.dep_ == "conj"]
+        lo, hi = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+        own = [d for d in sdates if lo <= d.begin < hi and not any(a <= d.begin < b for a, b in skip)]
+        if own and skip:
+            return min(own, key=lambda d: abs(d.begin - tok.idx))
     if _in_passing(tok) or tok.pos_ in ("NOUN", "PROPN"):
         lo, hi = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
         own = [d for d in sdates if lo <= d.begin < hi
@@ -240,8 +357,13 @@ def _anchor(found: list["_Found"], sent: SpacySpan) -> "_Found | None":
     """The earlier event a sentence is told relative to: "After the meeting, ...", "At the
     ceremony, ..." (a definite event word after such a preposition)."""
     for tok in sent:
-        if tok.dep_ == "pobj" and tok.head.lower_ in ("after", "following", "at", "during", "before") \
-                and tok.head.head.pos_ in ("VERB", "AUX"):
+        if tok.dep_ == "pobj" and ((tok.head.lower_ in ("after", "following", "at", "during", "before")
+                                    and tok.head.head.pos_ in ("VERB", "AUX"))
+                                   or (tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in HIGHLIGHT_NOUNS)
+                                   # "At the end of the talks, ...", "on the margins of the meeting"
+                                   or (tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in ANCHOR_NOUNS
+                                       and tok.head.head.dep_ == "pobj")):
+            # "After the meeting, ...", "The highlight of the meeting was the signing ..."
             etype = _type_in(tok, sent)
             if etype is not None:
                 same = _same_as(found, etype, tok, None)
@@ -257,8 +379,13 @@ def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[
     found: list[_Found] = []
     phrases = sorted(phrases, key=lambda p: p.sent)  # stable: text order within a sentence
     dates = [d for d in dates if not d.dateline]  # "Paris, 7 May 2024 —" dates the article, not an event
+    # the words of named people and roles: "received Ambassador X" receives a guest
+    doc.user_data["kg_guest_tokens"] = frozenset(i for p in phrases if p.kind in ("Person", "Role")
+                                                 for i in range(*p.tokens))
+    doc.user_data["kg_entity_at"] = {i: e for p in phrases if p.kind in ("Person", "Organisation")
+                                     and (e := ents.get(p)) is not None for i in range(*p.tokens)}
     date_starts = frozenset(d.begin for d in dates)
-    reference = published or next((as_date(d.end or d.start) for d in dates if d.explicit_year), None)
+    reference = published or next((as_date(d.end or d.start) for d in dates if d.explicit_year and not d.year_only), None)
     for s_idx, sent in enumerate(sents):
         triggers: list[Token] = []
         sdates = [d for d in dates if sent.start_char <= d.begin < sent.end_char]
@@ -279,7 +406,12 @@ def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[
             # ("... included a workshop on 1 March and a visit to X on 3 March")
             if all(_type_in(t, sent) != etype for t in triggers) or _in_passing(tok) or (
                     tok.pos_ == "NOUN" and any(c.lower_ in ("a", "an") for c in tok.children)
-                    and any(t.idx in date_starts for t in tok.subtree)):
+                    and any(t.idx in date_starts for t in tok.subtree)) or (
+                    # "signed in 2013 and renewed in 2018", "..., and welcomed the letter, signed on
+                    # 10 June": a verb with a date of its own, which no earlier trigger's clause holds
+                    tok.pos_ == "VERB" and any(t.idx in date_starts and not any(
+                        o.pos_ == "VERB" and _in_own_clause(o, t) for o in triggers)
+                        for c in tok.children if c.dep_ != "conj" for t in c.subtree)):
                 triggers.append(tok)
         if not triggers:
             continue
@@ -291,6 +423,11 @@ def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[
             date = _own_date(tok, sdates, triggers)
             during = tok.dep_ == "pobj" and tok.head.lower_ == "during"
             same = None if _in_passing(tok) else _same_as(found, etype, tok, date)
+            if same is None and tok.lemma_.lower() in GREETING_VERBS and date is None:
+                # "At the ceremony, the Rector welcomed the Ambassador": part of the ceremony; "X met
+                # the guests. X welcomed the Ambassador and ...": the meeting told again
+                same = anchor or next((f for f in reversed(found) if f.event.type == "Meeting"
+                                       and f.sent >= s_idx - FOLLOW_SENTENCES), None)
             if same is not None:  # a later mention adds evidence (and a date if it had none)
                 if sentences[s_idx] not in same.event.evidence:
                     same.event.evidence.append(sentences[s_idx])
@@ -300,6 +437,9 @@ def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[
                         _add_attendees(same.event, doc, sent, s_idx, phrases, ents, people_only=True)
                 if same.event.start is None and date is not None:
                     same.event.start, same.event.end = date.start, date.end
+                elif same.event.start is None and anchor is not None and anchor is not same \
+                        and anchor.event.start is not None and anchor.event.end is None:
+                    same.event.start = anchor.event.start  # the headline's signing, "the highlight of the visit"
                 if same.event.place is None:  # "The MoU was signed in Kigali by ..."
                     same.event.place = _place(tok, sent, s_idx, phrases, ents)
                 if during:
@@ -315,16 +455,26 @@ def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[
             elif found and (_SAME_DAY.search(sent.text) or _NEXT_DAY.search(sent.text)):
                 # "On the same afternoon, the delegation visited X", "The following day, ...": the
                 # day of the last one-day event before it, wherever that was told
-                prev = next((f.event for f in reversed(found) if f.event.end is None and isinstance(f.event.start, dt.date)), None)
+                prev = next((f.event for f in reversed(found) if f.event.end is None and isinstance(f.event.start, dt.date)
+                             and not f.background), None)
                 if prev is not None:
                     ev.start = prev.start + dt.timedelta(days=1) if _NEXT_DAY.search(sent.text) else prev.start
-            elif found and found[-1].sent >= s_idx - 2 and _same_paragraph(doc, sents, found[-1].sent, s_idx):
-                prev = found[-1].event  # "In the afternoon, the delegation visited X": the same day
-                if prev.end is None and prev.start is not None:
+            elif (last := next((f for f in reversed(found) if not f.background), None)) is not None \
+                    and last.sent >= s_idx - 2 and _same_paragraph(doc, sents, last.sent, s_idx):
+                # "In the afternoon, the delegation visited X": the same day (not the date of an
+                # event recalled in passing: "a contract, concluded in 2021")
+                prev = last.event
+                if prev.end is None and isinstance(prev.start, dt.date):
                     ev.start = prev.start
             ev.place = _place(tok, sent, s_idx, phrases, ents, ranged=ev.end is not None)
             if _in_passing(tok):  # only who is named in its own clause ("signed by X and Y")
                 _add_attendees(ev, doc, sent, s_idx, phrases, ents, within=(tok.head.left_edge.idx, tok.right_edge.idx + 1))
+                main = next((f for f in reversed(found) if f.event.type == etype and not f.background
+                             and f.sent >= s_idx - FOLLOW_SENTENCES and _same_paragraph(doc, sents, f.sent, s_idx)), None)
+                if not ev.attendees and main is not None:
+                    # "The new document replaces the agreement signed in Minsk on 3 May 1998": the
+                    # earlier agreement of the same parties, who are named with the new one
+                    ev.attendees.extend(e for e in main.event.attendees if e.kind == "Organisation")
             else:
                 _add_attendees(ev, doc, sent, s_idx, phrases, ents)
                 _add_organisers(ev, sent, s_idx, phrases, ents)
@@ -339,7 +489,15 @@ def find(doc: Doc, sents: list[SpacySpan], sentences: list[Span], phrases: list[
                     _add_attendees(ev, doc, sents[j], j, phrases, ents)
                     ev.evidence.append(sentences[j])
                     j += 1
-            f = _Found(ev, s_idx, tok)
+            if ev.start is None and _contained(tok):
+                # "The programme included a workshop, a tour of the laboratories and ...": parts of
+                # the visit told just before, which its visitors and hosts attended
+                visit = next((g.event for g in reversed(found + new) if g.event.type == "Visit"
+                              and g.event.end is not None and g.sent >= s_idx - 3), None)
+                if visit is not None:
+                    ev.super_event = visit
+                    ev.attendees.extend(e for e in visit.attendees if e.kind == "Organisation" and e not in ev.attendees)
+            f = _Found(ev, s_idx, tok, heading=_heading(sent), history=is_history(ev.start, reference))
             if during:
                 context = f
             new.append(f)
@@ -378,6 +536,13 @@ _NEXT_DAY = re.compile(r"\bthe\s+(?:following|next)\s+(?:day|morning|afternoon|e
 _SIGNING = re.compile(r"\b(sign(ed|ing)?|renew(ed|al)?|memorand(um|a) of understanding|mou|agreement)\b", re.I)
 
 
+def _heading(sent: SpacySpan) -> bool:
+    """A headline: a short line that does not end as a sentence does."""
+    last = next((t for t in reversed(sent) if not t.is_space), None)
+    return last is not None and len(sent) <= 25 and last.text not in (".", "!", "?", "…", '"', "”") and (
+        sent.end >= len(sent.doc) or "\n" in sent.doc[sent.end - 1].text_with_ws or sent.doc[sent.end - 1].is_space)
+
+
 def _same_paragraph(doc: Doc, sents: list[SpacySpan], i: int, j: int) -> bool:
     # tokens, not doc.text: spaCy joins the whole text anew on every access
     return not any("\n" in t.text_with_ws for t in doc[sents[i].end - 1:sents[j].start])
@@ -385,22 +550,43 @@ def _same_paragraph(doc: Doc, sents: list[SpacySpan], i: int, j: int) -> bool:
 
 # A definite mention of a generic kind may name an event of a more specific kind told before
 # ("renewed their MoU at a ceremony" ... "speaking at the ceremony"; "the session" ... "the meeting").
-_ALSO_NAMED = {"Ceremony": ("Signing",), "Meeting": ("Session", "Signing"), "Session": ("Meeting",), "Event": ("Forum", "Workshop", "Conference", "Symposium")}
+# "X welcomed a delegation from Y on 4 May" ... "the highlight of the visit": a visit told first as its reception.
+_ALSO_NAMED = {"Ceremony": ("Signing",), "Meeting": ("Session", "Signing"), "Session": ("Meeting",),
+               "Event": ("Forum", "Workshop", "Conference", "Symposium"), "Visit": ("Meeting",)}
 
 
 def _same_as(found: list[_Found], etype: str, tok: Token, date: DateMention | None) -> _Found | None:
     """An event already found that this mention names: "the visit", "during the meeting", the same
     kind of event on the same day, or the article's one signing."""
-    definite = any(c.lower_ in ("the", "this", "that", "its", "their", "his", "her") for c in tok.children)
-    for f in reversed(found):
+    # a determiner, not "that" opening a clause ("we recall that X signed ...")
+    definite = any((c.lower_ in ("the", "this", "that") and c.dep_ == "det") or c.dep_ == "poss"
+                   for c in tok.children)  # "the visit", "her visit", "Dr. Ruud's visit"
+    # "signed an agreement on joint research": a document told as new is another signing
+    nouns = [c for c in tok.children if c.lemma_.lower() in AGREEMENT_WORDS] if etype == "Signing" else []
+    nouns += [_object_noun(tok)] if etype == "Signing" else []
+    # (with a date of its own: an undated "signed a memorandum" may be what "the signing" named before)
+    told_new = any(n is not None and any(c.lower_ in ("a", "an", "another") for c in n.children) for n in nouns)
+    # ... or signed by others: "Dr. A and Dr. B then signed an agreement on joint expeditions"
+    signers = _subject_entities(tok) if told_new and date is None else []
+    another = told_new and date is not None
+    # the article's own events before those it recalls in passing: "Before the signing, ..." is not
+    # "a research contract, concluded in 2021"
+    for f in sorted(reversed(found), key=lambda f: f.background):
         if f.event.type != etype:
             continue
         same_day = date is not None and f.event.start is not None and date.start == f.event.start
-        if definite or same_day or (etype == "Signing" and (date is None or f.event.start is None)):
+        # (the article's one signing, but never one it recalls as background: "the host agreement
+        # signed in 2009" ... "a letter of agreement was signed")
+        if definite or same_day or (etype == "Signing" and (date is None or f.event.start is None) and not another
+                                    and not f.background
+                                    and not (signers and not any(e in f.event.attendees for e in signers))):
             return f
+        if f.heading and f.event.start is None and date is not None:
+            return f  # the headline's event, told again in the body with its date
     if definite and date is None:
         for f in reversed(found):
-            if f.event.type in _ALSO_NAMED.get(etype, ()):
+            # not an event recalled in passing ("under an agreement signed in 2020" is not "the ceremony")
+            if f.event.type in _ALSO_NAMED.get(etype, ()) and not f.background:
                 return f
     return None
 
@@ -443,7 +629,10 @@ def _place(trigger: Token, sent: SpacySpan, s_idx: int, phrases: list[Phrase], e
         for p in in_sent:
             h = head_of(p)
             if (trigger.pos_ == "VERB" and h.dep_ == "dobj" and h.head == trigger) or (
-                    h.dep_ == "pobj" and h.head.lower_ == "to" and h.head.head == trigger):
+                    h.dep_ == "pobj" and h.head.lower_ == "to" and h.head.head == trigger) or (
+                    # "the visit of the delegation of X to Y": "to" hung on the visitor's words
+                    trigger.pos_ == "NOUN" and h.dep_ == "pobj" and h.head.lower_ == "to"
+                    and h.head.head.pos_ in ("NOUN", "PROPN") and trigger.i < h.i <= trigger.right_edge.i):
                 return _as_place(ents.get(p), ents)
         # "toured the long-term storage facility": a venue written in lower case
         venue = _venue(sent, phrases, s_idx, objects_of=trigger)
@@ -455,6 +644,8 @@ def _place(trigger: Token, sent: SpacySpan, s_idx: int, phrases: list[Phrase], e
     venue = _venue(sent, phrases, s_idx)
     if venue is not None:
         return _named_place(venue, ents, sent)
+    # not "Ambassador X of Italy", "researchers from Peru": a place that qualifies someone
+    places = [p for p in places if not (head_of(p).dep_ == "pobj" and head_of(p).head.lower_ in ("of", "from"))]
     for group in (located, places):
         if group:
             return ents.get(group[0])
@@ -614,7 +805,11 @@ def _label(ev: Event, tok: Token, ents: ArticleEntities) -> str:
     etype = ev.type
 
     def pair(sep: str) -> str:
-        named = (orgs if len(orgs) >= 2 else orgs + people)[:2]
+        named: list[Entity] = []
+        for e in (orgs if len(orgs) >= 2 else orgs + people):
+            if all(_short(e) != _short(n) for n in named):  # not "between ARUST and ARUST"
+                named.append(e)
+        named = named[:2]
         if len(named) == 2:
             return f" {sep} {_short(named[0])} and {_short(named[1])}"
         return f" by {_short(named[0])}" if named else ""
@@ -633,20 +828,31 @@ def _label(ev: Event, tok: Token, ents: ArticleEntities) -> str:
         of = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"] if tok.pos_ == "NOUN" else []
         hi = of[0].right_edge.idx + 1 if of else tok.idx  # "a visit of a KUT delegation to China"
         before = [e for e in orgs + people if any(lo <= m.start < hi for m in e.mentions)]
-        visitor = before[:1]
         delegation = any(t.lower_ in ("delegation", "team") for t in tok.sent)
+        # a person who visited ("The Rector of X, Professor Y, paid a visit"), unless a delegation did
+        persons = [e for e in before if e.kind == "Person"]
+        visitor = before[:1] if delegation or not persons else persons[:1]
         text = "Visit"
+        if tok.pos_ == "NOUN" and not visitor and ev.place is None and of:
+            # "a tour of the laboratories"
+            text = f"{tok.lemma_.capitalize()} of {_phrase(list(of[0].subtree)[1:], limit=7)}"
         if visitor:
             text += f" of the {_short(visitor[0]).removeprefix('the ')} delegation" \
                 if delegation and visitor[0].kind == "Organisation" else f" of {_short(visitor[0])}"
         if ev.place is not None:
             text += f" to {_short(ev.place)}"
+    elif tok.lemma_.lower() in OF_NOUNS:  # "Opening of the seed laboratory of X"
+        obj = _object_noun(tok)
+        words = [t for t in obj.subtree if not (t.i < obj.i and t.dep_ in ("det", "poss"))] if obj is not None else []
+        text = tok.lemma_.capitalize() + (f" of the {_phrase(words)}" if words else "")
     elif etype == "Ceremony" and tok.pos_ == "VERB":
         obj = _object_noun(tok)
         words = [t for t in obj.subtree if t.dep_ not in ("det", "poss")] if obj is not None else []
         text = "Inauguration" + (f" of the {_phrase(words)}" if words else "")
     elif etype == "Meeting" and (tok.pos_ == "VERB" or len(actors) >= 2):
-        named = (people + orgs)[:2] if tok.pos_ == "VERB" else actors[:2]
+        # two people met ("X held talks with Y, President of Z"), else two organisations, else who is named
+        named = people[:2] if len(people) >= 2 else orgs[:2] if len(orgs) >= 2 and not people else \
+            ((people + orgs)[:2] if tok.pos_ == "VERB" else actors[:2])
         if len(named) == 2:
             text = f"Meeting of {_short(named[0])} with {_short(named[1])}"
         else:
