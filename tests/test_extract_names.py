@@ -210,3 +210,8 @@ def test_central_european_degrees_given_names_like_months_or_roles_and_indonesia
     found = people("Dr. Jun Sato met RNDr. Pavel Novak, Mgr. Eva Dvorak and Ms. Tigist Alemu.")
     assert found == {"Jun Sato", "Pavel Novak", "Eva Dvorak", "Tigist Alemu"}
     assert "Universitas Nusa Lestari" in orgs("The delegation of the Universitas Nusa Lestari arrived.")
+
+
+def test_a_name_after_a_role_keeps_all_its_given_names():
+    assert people("It was signed by Director Solveig Aasen Lunde and Executive Director Rodrigo Ignacio Valdés Muñoz.") \
+        == {"Solveig Aasen Lunde", "Rodrigo Ignacio Valdés Muñoz"}

@@ -518,10 +518,10 @@ def _person_tail(doc: Doc, a: int, b: int, after_role: bool) -> int | None:
     if b - a >= 3 and is_acronym(doc[a].text) and personal(a + 1):
         return a + 1
     joins = [j for j in range(a, b) if doc[j].lower_ in ("of", "for")]
-    if after_role and (not joins or not any(LEX.org_head(t.text) for t in doc[a:joins[0]])):
+    if after_role and joins and not any(LEX.org_head(t.text) for t in doc[a:joins[0]]):
         # "Deputy Minister of | Science and Technology of Viet Nam | Le Van Hoang", "Vice President for
         # | International Affairs | MORIOKA Kenta": after a role, a name at the end is the person's
-        for k in range(a + 1, b - 1):
+        for k in range(joins[0] + 2, b - 1):  # after the organisation's complement, never inside a bare name
             inside = doc[k].ent_iob_ == "I" and doc[k].ent_type_ != "PERSON"  # not "Viet | Nam"
             if doc[k - 1].lower_ not in JOIN_ALWAYS | {"and", "on", "in"} and not inside and doc[k].text[:1].isupper() \
                     and doc[k].lower_ not in JOIN_ALWAYS and personal(k):
