@@ -215,3 +215,10 @@ def test_central_european_degrees_given_names_like_months_or_roles_and_indonesia
 def test_a_name_after_a_role_keeps_all_its_given_names():
     assert people("It was signed by Director Solveig Aasen Lunde and Executive Director Rodrigo Ignacio Valdés Muñoz.") \
         == {"Solveig Aasen Lunde", "Rodrigo Ignacio Valdés Muñoz"}
+
+
+def test_an_acronym_after_a_unit_of_an_organisation_known_by_its_acronym_is_the_units():
+    _, ents = build("The Universidade Federal do Vale do Jequiri (UFVJ) signed. "
+                    "The University Council of UFVJ (CONSUNI) approved the text on 27 March.")
+    council = next(e for e in ents if e.name == "University Council of UFVJ")
+    assert "CONSUNI" in council.aliases and council.parent.name == "Universidade Federal do Vale do Jequiri"

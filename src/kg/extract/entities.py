@@ -165,7 +165,9 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
                     return initials_fit(p.acronym, c.name) or (c is e and bool(p.unit) and initials_fit(p.acronym, p.unit))
 
                 # none spells it: "X of Y (ACR)" names the nearest name, Y
-                parent_last = e.parent is not None and bool(p.parent) and norm(p.text).endswith(norm(p.parent))
+                # (unless Y has an acronym already: "the University Council of UFVJ (CONSUNI)" is the council's)
+                parent_last = e.parent is not None and bool(p.parent) and norm(p.text).endswith(norm(p.parent)) \
+                    and not any(is_acronym(n) for n in (e.parent.name, *e.parent.aliases))
                 fallback = e.parent if parent_last else (None if is_acronym(e.name) else e)
                 target = next((c for c in candidates if spells(c)), fallback)
                 if target is not None:
