@@ -318,3 +318,9 @@ def test_untranslated_spanish_titles_are_roles():
                    "Faculty of Engineering of the Magdalena Valley University.")
     assert ("Julián Ortiz Rueda", "Decano", "Faculty of Engineering of the Magdalena Valley University") in got
     assert ("Yesenia Parra Pinilla", "Vicedecana", "Faculty of Engineering of the Magdalena Valley University") in got
+
+
+def test_a_role_on_an_organisations_topic_is_a_post_in_that_organisation():
+    found = post_set("They met Ana Lind, Director of the Division of Polar Sciences, and Omar Haddad, Programme Specialist "
+                  "on WMO’s ICE projects, and other staff of the division.")
+    assert ("Omar Haddad", "Programme Specialist", "WMO") in found

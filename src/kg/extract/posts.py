@@ -237,7 +237,8 @@ def _org_after_role(doc: Doc, phrases: list[Phrase], i: int) -> Phrase | None:
                 # "Head of ICPA's Directorate of International Relations": the unit the possessive names
                 nxt = phrases[j + 1] if j + 1 < len(phrases) else None
                 if q.possessive and nxt is not None and nxt.kind == "Organisation" and nxt.sent == q.sent \
-                        and re.fullmatch(r"['’]s\s+", _doc_text(doc)[q.end:nxt.start]):
+                        and any(LEX.org_head(w) for w in nxt.text.split()) \
+                        and re.fullmatch(r"['’]s\s+", _doc_text(doc)[q.end:nxt.start]):  # not "UNESCO's DRR projects"
                     return nxt
                 return q
             return None
