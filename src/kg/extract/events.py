@@ -870,8 +870,8 @@ def _label(ev: Event, tok: Token, ents: ArticleEntities) -> str:
         else:
             text = noun
     text = re.sub(r"\s+", " ", text).strip(" ,.;")
-    if len(text) > 100:
-        text = text[:97].rsplit(" ", 1)[0] + "..."
+    if len(text) > 160:  # long enough for two full names ("... between the Academy of Sciences of X and ...")
+        text = text[:157].rsplit(" ", 1)[0] + "..."
     text = text[:1].upper() + text[1:] if text else etype
     return text + when
 
