@@ -222,3 +222,10 @@ def test_an_acronym_after_a_unit_of_an_organisation_known_by_its_acronym_is_the_
                     "The University Council of UFVJ (CONSUNI) approved the text on 27 March.")
     council = next(e for e in ents if e.name == "University Council of UFVJ")
     assert "CONSUNI" in council.aliases and council.parent.name == "Universidade Federal do Vale do Jequiri"
+
+
+def test_a_surname_named_before_the_full_name_is_that_person_unless_two_share_it():
+    _, ents = build("Dr. Okafor opened the meeting on 3 May 2024. Later, Samuel Okafor, Head of the Water Unit, met Ana Ruiz.")
+    assert {e.name for e in ents if e.kind == "Person"} == {"Samuel Okafor", "Ana Ruiz"}
+    assert people("Dr. Lee met the press. Lee Min-ho and Lee Ji-eun, Directors of the Institute, spoke.") \
+        >= {"Lee", "Lee Min-ho", "Lee Ji-eun"}

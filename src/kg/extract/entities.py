@@ -199,11 +199,34 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
             _mention(out, p, e)
     _resolve_bare(out, bare, phrases)
     _spelled_out(out)
+    _early_surnames(out)
     _unit_parents(out, phrases, text)
     _main_parent(out, phrases)
     for e in out.entities:
         e.aliases.discard(e.name)
     return out
+
+
+def _early_surnames(out: ArticleEntities) -> None:
+    """A person named by surname alone before the full name is given ("Owusu-Ansah calls on ..."
+    in a headline, "Ambassador Kwabena Owusu-Ansah" in the body) is the one person of the article
+    whose name ends or starts with those words; with two such people it stays apart."""
+    people = [e for e in out.entities if e.kind == "Person"]
+    for short in [e for e in people if len(norm(e.name).split()) <= 2]:
+        words = norm(short.name).split()
+        fits = [e for e in people if e is not short and len(norm(e.name).split()) > len(words)
+                and (norm(e.name).split()[-len(words):] == words or norm(e.name).split()[:len(words)] == words)]
+        if len(fits) != 1 or len(words) == 2 and len(norm(fits[0].name).split()) < 3:
+            continue
+        full = fits[0]
+        full.aliases |= {short.name, *short.aliases}
+        full.mentions += short.mentions
+        full.honorific = full.honorific or short.honorific
+        for k, v in list(out.of_phrase.items()):
+            if v is short:
+                out.of_phrase[k] = full
+        out.entities.remove(short)
+        people.remove(short)
 
 
 def _spelled_out(out: ArticleEntities) -> None:
