@@ -22,7 +22,7 @@ from spacy.util import filter_spans
 
 from ..article import Agreement, Entity, Span
 from .dates import DateMention
-from .entities import ArticleEntities, organisations_by_mentions, top_level
+from .entities import ArticleEntities, named_before, organisations_by_mentions, top_level
 from .names import LEX, Phrase
 
 PATTERNS = Path(__file__).parent / "patterns"
@@ -514,13 +514,7 @@ def _bare_references(phrases: list[Phrase], ents: ArticleEntities, doc: Doc, m: 
             continue
         # "the Tien Shan institute": its modifiers must be in the name too
         words = {head} | {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i}
-        best, best_at = None, -1
-        for e in ents.entities:
-            if e.kind != "Organisation" or not words <= set(e.name.lower().split()):
-                continue
-            at = max((s.start for s in e.mentions if s.start < tok.idx), default=-1)
-            if at > best_at:
-                best, best_at = e, at
+        best = named_before(ents, words, tok.idx)
         if best is not None:
             out.append((tok, best))
     return out

@@ -207,6 +207,18 @@ def build(phrases: list[Phrase], text: str) -> ArticleEntities:
     return out
 
 
+def _fold(out: ArticleEntities, gone: Entity, into: Entity) -> None:
+    """Make ``gone`` one entity with ``into``: its mentions, phrases and units move over."""
+    into.mentions += gone.mentions
+    for k, v in list(out.of_phrase.items()):
+        if v is gone:
+            out.of_phrase[k] = into
+    for e in out.entities:
+        if e.parent is gone:
+            e.parent = into
+    out.entities.remove(gone)
+
+
 def _early_surnames(out: ArticleEntities) -> None:
     """A person named by surname alone before the full name is given ("Owusu-Ansah calls on ..."
     in a headline, "Ambassador Kwabena Owusu-Ansah" in the body) is the one person of the article
@@ -220,12 +232,8 @@ def _early_surnames(out: ArticleEntities) -> None:
             continue
         full = fits[0]
         full.aliases |= {short.name, *short.aliases}
-        full.mentions += short.mentions
         full.honorific = full.honorific or short.honorific
-        for k, v in list(out.of_phrase.items()):
-            if v is short:
-                out.of_phrase[k] = full
-        out.entities.remove(short)
+        _fold(out, short, full)
         people.remove(short)
 
 
@@ -246,14 +254,7 @@ def _spelled_out(out: ArticleEntities) -> None:
         acr.aliases.add(acr.name)
         acr.name = long.name
         acr.aliases |= long.aliases
-        acr.mentions += long.mentions
-        for k, v in list(out.of_phrase.items()):
-            if v is long:
-                out.of_phrase[k] = acr
-        for e in out.entities:
-            if e.parent is long:
-                e.parent = acr
-        out.entities.remove(long)
+        _fold(out, long, acr)
         del short[initials]
 
 
@@ -431,11 +432,20 @@ def _under(f: Entity, e: Entity) -> bool:
     return False
 
 
-def _named_before(out: ArticleEntities, noun: str, pos: int, e: Entity) -> Entity | None:
-    """The organisation last named before pos whose name has this head noun ("institute")."""
+def _named_before(out: ArticleEntities, noun: str, pos: int, e: Entity | None) -> Entity | None:
+    """The organisation last named before pos whose name has this head noun ("institute"), not e
+    nor one of its units."""
+    return named_before(out, {noun}, pos, exclude=e)
+
+
+def named_before(out: ArticleEntities, words: set[str], pos: int, exclude: Entity | None = None) -> Entity | None:
+    """The organisation last named before offset ``pos`` whose name has all these words ("the
+    Tien Shan institute" -> {"tien", "shan", "institute"}), leaving out ``exclude`` and its units."""
+    words = {norm(w) for w in words} - {""}
     best, best_pos = None, -1
     for x in out.entities:
-        if x.kind != "Organisation" or x is e or noun not in norm(x.name).split() or _under(x, e):
+        if x.kind != "Organisation" or x is exclude or not words <= set(norm(x.name).split()) \
+                or (exclude is not None and _under(x, exclude)):
             continue
         starts = [m.start for m in x.mentions if m.start < pos]
         if starts and max(starts) > best_pos:
